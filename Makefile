@@ -1,0 +1,50 @@
+# One entry point for every task. `make test` is what CI runs (.ci/run).
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-8)
+PORT ?= 8888
+LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.DEFAULT_GOAL := test
+.PHONY: install lab test test-fast lint validate seminar bench chromium clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[test]'
+	@rm -f $(VENV)/.installed-*; touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the project with everything the tests need
+
+lab: $(STAMP) ## open JupyterLab on the start notebook
+	$(VENV)/bin/jupyter lab $(LAB_FLAGS) --port=$(PORT) notebooks/00-start-here.ipynb
+
+chromium: ## install Debian's Chromium for the browser tests when missing (as root)
+	@if command -v chromium >/dev/null 2>&1; then echo "chromium: $$(command -v chromium)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "chromium is missing: install it (sudo apt-get install chromium); the browser tests fail without it"; fi
+
+test: $(STAMP) chromium ## run every test: unit, data, notebooks (nbval), browser
+	$(PY) -m pytest --nbval-lax --nbval-current-env -p no:randomly $(PYTEST_ARGS)
+
+test-fast: $(STAMP) ## unit and data tests only (no notebooks, no browser)
+	$(PY) -m pytest tests -m "not browser" $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff
+	$(VENV)/bin/ruff check casebook tests benchmarks
+
+validate: $(STAMP) ## validate the bundled cases
+	$(VENV)/bin/casebook validate
+
+seminar: $(STAMP) ## serve the seminar notebook with Voila (no code shown)
+	$(VENV)/bin/voila --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 notebooks/teacher/02-seminar.ipynb
+
+bench: $(STAMP) ## speed and memory figures (benchmarks/), never part of the tests
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) test-output build *.egg-info
