@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from .loading import load, validate_file
-from .model import SETTINGS, CaseError, Casebook, Problem
+from .model import SETTINGS, Casebook, CaseError, Problem
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -110,7 +110,42 @@ def cmd_conditions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {}
+def cmd_play(args: argparse.Namespace) -> int:
+    from .answers import play_answers
+
+    book = _load_or_report(args.cases)
+    if book is None:
+        return EXIT_PROBLEMS
+    if args.case_id not in book.cases:
+        print(f"casebook play: no case with id '{args.case_id}' (run 'casebook list' to see the ids)", file=sys.stderr)
+        return EXIT_USAGE
+    if not Path(args.answers).is_file():
+        print(f"casebook play: no such answers file: {args.answers}", file=sys.stderr)
+        return EXIT_USAGE
+    feedback, problems, _ = play_answers(book, args.case_id, Path(args.answers), lang=args.lang)
+    if problems or feedback is None:
+        print(format_problems(problems), file=sys.stderr)
+        return EXIT_PROBLEMS
+    if args.format == "json":
+        print(json.dumps(feedback.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        case = book.cases[args.case_id]
+        print(f"Case {case.id}: {case.title.get(args.lang)}\n")
+        print(feedback.as_text())
+    return EXIT_OK
+
+
+def _register_play(sub) -> None:
+    p = sub.add_parser("play", help="play a case from an answers file and print the feedback the notebook shows")
+    p.add_argument("case_id", metavar="CASE_ID")
+    p.add_argument("--answers", required=True, metavar="FILE", help='JSON: {"asked": [...], "examined": [...], "investigations": [...], "differential": [...], "confidence": 0-100, "next_step": "..."}')
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--lang", default="en", help="language of the feedback (default en; falls back to English)")
+    p.add_argument("--cases", metavar="FOLDER", help="a cases folder (default: the bundled cases)")
+    p.set_defaults(func=cmd_play)
+
+
+COMMANDS = {"play": _register_play}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -138,4 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:
+        return EXIT_OK
+

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterable
+from typing import Any
 
 from . import validation
 from .model import (
     Answer,
     Case,
-    CaseError,
     Casebook,
+    CaseError,
     Condition,
     DefiningAnswer,
     Differential,

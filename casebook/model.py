@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 DOCUMENT_TITLES = MappingProxyType(
     {
@@ -65,6 +65,16 @@ class Source:
         return f"{self.title}, section '{self.section}'" if self.section and self.document != "general" else (
             f"{self.title}: {self.section}" if self.section else self.title
         )
+
+
+def format_sources(sources: "tuple[Source, ...]") -> str:
+    """Sources grouped by document: 'Title: section A; section B. Title2: …'."""
+    by_doc: dict[str, list[str]] = {}
+    for s in sources:
+        by_doc.setdefault(s.document, [])
+        if s.section and s.section not in by_doc[s.document]:
+            by_doc[s.document].append(s.section)
+    return " ".join(f"{DOCUMENT_TITLES[d]}" + (f": {'; '.join(secs)}." if secs else ".") for d, secs in by_doc.items())
 
 
 @dataclass(frozen=True)

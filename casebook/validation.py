@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from collections.abc import Iterable, Mapping
+from functools import cache
 from importlib import resources
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -16,14 +17,14 @@ SCHEMA_FILES = {"bank": "question-bank.schema.json", "condition": "condition.sch
 KIND_NAMES = {"bank": "question bank", "condition": "condition text", "case": "case vignette"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema(kind: str) -> dict:
     """The JSON Schema (as a dict) for one kind of file: 'bank', 'condition' or 'case'."""
     text = resources.files("casebook.schemas").joinpath(SCHEMA_FILES[kind]).read_text(encoding="utf-8")
     return json.loads(text)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(kind: str) -> Draft202012Validator:
     return Draft202012Validator(schema(kind))
 

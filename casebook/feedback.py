@@ -1,0 +1,317 @@
+"""Feedback on a submitted attempt: an ordered tuple of small pure rules drawing on the case and condition texts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .model import Case, Casebook, Condition, format_sources
+
+VERDICT_CORRECT, VERDICT_NOT_LEADING, VERDICT_WRONG = "correct", "correct_not_leading", "wrong"
+STEP_SCORE = {"correct": 1.0, "acceptable": 0.5, "not_indicated": 0.0, "unsafe": 0.0}
+
+
+@dataclass(frozen=True)
+class FeedbackItem:
+    """One block of feedback: a section name, a level (good, partial, bad, warning, info), a heading and lines."""
+
+    section: str
+    level: str
+    title: str
+    lines: tuple[str, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Scores from 0 to 1; safety is reported separately and never folded in."""
+
+    thoroughness: float
+    efficiency: float
+    diagnosis: float
+    next_step: float
+
+    def as_dict(self) -> dict[str, float]:
+        return {k: round(getattr(self, k), 3) for k in ("thoroughness", "efficiency", "diagnosis", "next_step")}
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """Everything a student reads after submitting, plus the facts the progress store keeps."""
+
+    case_id: str
+    verdict: str
+    next_step_verdict: str
+    scores: Scores
+    items: tuple[FeedbackItem, ...]
+    missed_key_questions: tuple[str, ...]
+    missed_red_flags: tuple[str, ...]
+    unsafe_step: bool
+
+    def section(self, name: str) -> list[FeedbackItem]:
+        return [i for i in self.items if i.section == name]
+
+    @property
+    def safety_flags(self) -> list[str]:
+        return [line for i in self.section("safety") if i.level != "good" for line in i.lines]
+
+    def as_text(self) -> str:
+        """Plain-text feedback, as the command line prints it."""
+        out: list[str] = []
+        for item in self.items:
+            mark = {"good": "[ok]", "partial": "[~]", "bad": "[x]", "warning": "[!]", "info": "[i]"}.get(item.level, "")
+            out.append(f"{mark} {item.title}")
+            out += [f"    {line}" for line in item.lines]
+            if item.source:
+                out.append(f"    Source: {item.source}")
+        return "\n".join(out)
+
+    def as_dict(self) -> dict:
+        return {
+            "case_id": self.case_id,
+            "verdict": self.verdict,
+            "next_step_verdict": self.next_step_verdict,
+            "scores": self.scores.as_dict(),
+            "missed_key_questions": list(self.missed_key_questions),
+            "missed_red_flags": list(self.missed_red_flags),
+            "unsafe_step": self.unsafe_step,
+            "items": [{"section": i.section, "level": i.level, "title": i.title, "lines": list(i.lines), "source": i.source} for i in self.items],
+        }
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What the rules look at: the case, its diagnosis and what the student did."""
+
+    book: Casebook
+    case: Case
+    asked: tuple[str, ...]
+    examined: tuple[str, ...]
+    investigated: tuple[str, ...]
+    differential: tuple[str, ...]
+    next_step: str
+    lang: str = "en"
+
+    @property
+    def diagnosis(self) -> Condition:
+        return self.book.conditions[self.case.diagnosis]
+
+    @property
+    def done(self) -> set[str]:
+        return set(self.asked) | set(self.examined) | set(self.investigated)
+
+    def t(self, text) -> str:
+        return text.get(self.lang) if text is not None else ""
+
+    def name(self, condition_id: str) -> str:
+        return self.book.condition_name(condition_id, self.lang)
+
+    def label(self, item_id: str) -> str:
+        """How an item reads in feedback: 'asked "…"', 'examined: …', 'investigation: …'."""
+        bank = self.book.bank
+        if item_id in bank.questions:
+            return f"the question “{self.t(bank.questions[item_id].text)}”"
+        if item_id in bank.examinations:
+            return f"the examination “{self.t(bank.examinations[item_id].text)}”"
+        if item_id in bank.investigations:
+            return f"the investigation “{self.t(bank.investigations[item_id].text)}”"
+        return item_id
+
+    def verdict(self) -> str:
+        if self.differential and self.differential[0] == self.case.diagnosis:
+            return VERDICT_CORRECT
+        return VERDICT_NOT_LEADING if self.case.diagnosis in self.differential else VERDICT_WRONG
+
+
+# ------------------------------------------------------------------ rules, each (attempt) -> list[FeedbackItem]
+
+
+def verdict_rule(a: Attempt) -> list[FeedbackItem]:
+    right = a.name(a.case.diagnosis)
+    chosen = ", ".join(f"{i}. {a.name(c)}" for i, c in enumerate(a.differential, 1))
+    v = a.verdict()
+    if v == VERDICT_CORRECT:
+        return [FeedbackItem("verdict", "good", f"Diagnosis: right. This is {right}.", (f"You ranked it first ({chosen}).",))]
+    if v == VERDICT_NOT_LEADING:
+        pos = a.differential.index(a.case.diagnosis) + 1
+        return [FeedbackItem("verdict", "partial", f"Diagnosis: right, but not your leading one. This is {right}.", (f"You ranked it number {pos} ({chosen}); put first what fits best.",))]
+    return [FeedbackItem("verdict", "bad", f"Diagnosis: not right. This is {right}.", (f"You chose: {chosen}.",))]
+
+
+def findings_rule(a: Attempt) -> list[FeedbackItem]:
+    """Key findings the student brought out (matched to the condition's key features) and those they did not."""
+    found, missed = [], []
+    for kf in a.case.key_findings:
+        feature = a.diagnosis.feature(kf.feature)
+        feature_text = a.t(feature.text) if feature else kf.feature
+        detail = f" In this patient: {a.t(kf.text)}" if kf.text else ""
+        hits = [i for i in kf.elicited_by if i in a.done]
+        if hits:
+            found.append(f"{feature_text}{detail} (you found it through {a.label(hits[0])})")
+        else:
+            missed.append(f"{feature_text}{detail} (brought out by {a.label(kf.elicited_by[0])})")
+    items = []
+    cond = a.name(a.case.diagnosis)
+    if found:
+        items.append(FeedbackItem("findings", "good", f"What you found that points to {cond}", tuple(found)))
+    if missed:
+        items.append(FeedbackItem("findings", "partial" if found else "bad", f"Key features of {cond} you did not bring out", tuple(missed)))
+    return items
+
+
+def why_not_rule(a: Attempt) -> list[FeedbackItem]:
+    """For each wrongly chosen condition: why it fits this patient less well (case differential, then tell-apart texts)."""
+    items = []
+    for cid in a.differential:
+        if cid == a.case.diagnosis:
+            continue
+        lines = []
+        entry = a.case.differential_entry(cid)
+        if entry:
+            lines.append(f"In this patient: {a.t(entry.why_less_likely)}")
+        apart = a.diagnosis.how_to_tell_from(cid)
+        other = a.book.conditions.get(cid)
+        if apart is None and other is not None:
+            apart = other.how_to_tell_from(a.case.diagnosis)
+        if apart is not None:
+            lines.append(f"How to tell them apart: {a.t(apart)}")
+        if not lines and other is not None:
+            lines.append(f"{a.name(cid)} is not among the usual look-alikes here. Typical of it: " + "; ".join(a.t(f.text) for f in other.key_features[:3]))
+        items.append(FeedbackItem("why_not", "info", f"Why {a.name(cid)} fits less well", tuple(lines)))
+    return items
+
+
+def expert_path_rule(a: Attempt) -> list[FeedbackItem]:
+    """The key questions in the expert's order, marked asked or missed, with why the missed ones matter."""
+    bank = a.book.bank
+    lines = []
+    for n, qid in enumerate(a.case.key_questions, 1):
+        q = bank.questions[qid]
+        if qid in a.asked:
+            lines.append(f"{n}. ✓ asked: {a.t(q.text)}")
+        else:
+            why = f" — {a.t(q.hint)}" if q.hint else ""
+            lines.append(f"{n}. ✗ missed: {a.t(q.text)}{why}")
+    missed = [q for q in a.case.key_questions if q not in a.asked]
+    level = "good" if not missed else ("partial" if len(missed) < len(a.case.key_questions) else "bad")
+    title = "Expert path: you asked every key question" if not missed else f"Expert path: {len(missed)} of {len(a.case.key_questions)} key questions missed"
+    return [FeedbackItem("expert_path", level, title, tuple(lines))]
+
+
+def safety_rule(a: Attempt) -> list[FeedbackItem]:
+    """Red-flag questions not asked and unsafe next steps: kept apart from the scores."""
+    bank = a.book.bank
+    lines = []
+    for qid in a.case.red_flag_questions:
+        if qid not in a.asked:
+            hint = f" — {a.t(bank.questions[qid].hint)}" if bank.questions[qid].hint else ""
+            lines.append(f"Red-flag question not asked: {a.t(bank.questions[qid].text)}{hint}")
+    verdict, why = a.case.judge_step(a.next_step)
+    step = bank.next_steps[a.next_step]
+    if verdict == "unsafe":
+        lines.append(f"Unsafe next step: {a.t(step.text)}. {a.t(why)}")
+    elif a.case.red_flag_case and not step.is_urgent:
+        lines.append(f"This patient needed urgent care, but “{a.t(step.text)}” is {step.urgency}.")
+    if not lines:
+        return [FeedbackItem("safety", "good", "Safety: no red flag missed and a safe next step", ("You asked every red-flag question this case needed.",) if a.case.red_flag_questions else ())]
+    return [FeedbackItem("safety", "warning", "Safety: check these before you see the next patient", tuple(lines))]
+
+
+def next_step_rule(a: Attempt) -> list[FeedbackItem]:
+    bank = a.book.bank
+    verdict, why = a.case.judge_step(a.next_step)
+    chosen = a.t(bank.next_steps[a.next_step].text)
+    best = [f"Best: {a.t(bank.next_steps[s.step].text)} — {a.t(s.why)}" for s in a.case.correct_steps]
+    level = {"correct": "good", "acceptable": "partial", "unsafe": "bad", "not_indicated": "bad"}[verdict]
+    title = {
+        "correct": f"Next step: right ({chosen})",
+        "acceptable": f"Next step: acceptable, not the best ({chosen})",
+        "unsafe": f"Next step: unsafe ({chosen})",
+        "not_indicated": f"Next step: not the right choice here ({chosen})",
+    }[verdict]
+    lines = [a.t(why)] if why is not None else []
+    if verdict != "correct":
+        lines += best
+    return [FeedbackItem("next_step", level, title, tuple(lines))]
+
+
+def teaching_rule(a: Attempt) -> list[FeedbackItem]:
+    return [FeedbackItem("teaching", "info", "Teaching points", tuple(a.t(t) for t in a.case.teaching_points), format_sources(a.case.sources))]
+
+
+def condition_rule(a: Attempt) -> list[FeedbackItem]:
+    """A short summary of the diagnosis's condition text with its sources."""
+    c = a.diagnosis
+    lines = [a.t(c.summary), "Management: " + " ".join(a.t(m) for m in c.management)]
+    if c.red_flags:
+        lines.append("Red flags: " + " ".join(a.t(r) for r in c.red_flags))
+    return [FeedbackItem("condition", "info", f"About {a.t(c.name)}", tuple(lines), format_sources(c.sources))]
+
+
+# The order is the order a student reads: verdict first, then why (findings, look-alikes), then the process
+# (expert path), then safety before the plan, then what to take away.
+FEEDBACK_RULES: tuple[Callable[[Attempt], list[FeedbackItem]], ...] = (
+    verdict_rule,
+    findings_rule,
+    why_not_rule,
+    expert_path_rule,
+    safety_rule,
+    next_step_rule,
+    teaching_rule,
+    condition_rule,
+)
+
+
+def scores(a: Attempt) -> Scores:
+    key = set(a.case.key_questions)
+    asked_key = len(key & set(a.asked))
+    verdict = a.verdict()
+    return Scores(
+        thoroughness=asked_key / len(key) if key else 1.0,
+        efficiency=asked_key / len(a.asked) if a.asked else 0.0,
+        diagnosis={VERDICT_CORRECT: 1.0, VERDICT_NOT_LEADING: 0.5, VERDICT_WRONG: 0.0}[verdict],
+        next_step=STEP_SCORE[a.case.judge_step(a.next_step)[0]],
+    )
+
+
+def score_item(s: Scores) -> FeedbackItem:
+    pct = lambda x: f"{round(100 * x)} %"  # noqa: E731
+    return FeedbackItem(
+        "scores",
+        "info",
+        "Scores",
+        (
+            f"Thoroughness {pct(s.thoroughness)} (key questions asked / key questions)",
+            f"Efficiency {pct(s.efficiency)} (key questions asked / all questions asked)",
+            f"Diagnosis {pct(s.diagnosis)}",
+            f"Next step {pct(s.next_step)}",
+        ),
+    )
+
+
+def evaluate(
+    book: Casebook,
+    case: Case,
+    asked: Sequence[str],
+    examined: Sequence[str],
+    investigated: Sequence[str],
+    differential: Sequence[str],
+    next_step: str,
+    lang: str = "en",
+) -> Feedback:
+    """Run every rule in order and compute the scores."""
+    a = Attempt(book, case, tuple(asked), tuple(examined), tuple(investigated), tuple(differential), next_step, lang)
+    items = [item for rule in FEEDBACK_RULES for item in rule(a)]
+    s = scores(a)
+    items.insert(1, score_item(s))
+    step_verdict = case.judge_step(next_step)[0]
+    return Feedback(
+        case_id=case.id,
+        verdict=a.verdict(),
+        next_step_verdict=step_verdict,
+        scores=s,
+        items=tuple(items),
+        missed_key_questions=tuple(q for q in case.key_questions if q not in a.asked),
+        missed_red_flags=tuple(q for q in case.red_flag_questions if q not in a.asked),
+        unsafe_step=step_verdict == "unsafe",
+    )
