@@ -145,7 +145,13 @@ def _register_play(sub) -> None:
     p.set_defaults(func=cmd_play)
 
 
+# Each entry adds one sub-command; modules that own a command expose register_cli(subparsers).
 COMMANDS = {"play": _register_play}
+for _module in ("casebook.report", "casebook.handout"):
+    try:
+        COMMANDS[_module] = __import__(_module, fromlist=["register_cli"]).register_cli
+    except ImportError:  # the module is not written yet
+        pass
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -67,7 +67,7 @@ class Source:
         )
 
 
-def format_sources(sources: "tuple[Source, ...]") -> str:
+def format_sources(sources: tuple[Source, ...]) -> str:
     """Sources grouped by document: 'Title: section A; section B. Title2: …'."""
     by_doc: dict[str, list[str]] = {}
     for s in sources:

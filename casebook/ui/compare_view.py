@@ -1,0 +1,40 @@
+"""Compare conditions: pick two to four and see their features side by side."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from ..compare import comparison_table
+from ..model import Casebook
+from .log_view import ErrorLog
+
+
+class CompareView:
+    """A multi-select of all conditions, a Compare button and the table (rendered escaped by pandas)."""
+
+    def __init__(self, book: Casebook, initial: tuple[str, ...] = (), lang: str = "en"):
+        self.book = book
+        self.lang = lang
+        self.log = ErrorLog()
+        options = sorted(((c.name.get(lang), c.id) for c in book.conditions.values()), key=lambda x: x[0].lower())
+        self.choice = w.SelectMultiple(options=options, value=tuple(i for i in initial if i in book.conditions), rows=min(12, len(options)), description="Conditions", layout=w.Layout(width="36em"))
+        self.choice.add_class("cb-compare-choice")
+        self.compare = w.Button(description="Compare", icon="columns", button_style="primary", tooltip="Show the chosen conditions side by side")
+        self.compare.add_class("cb-compare-button")
+        self.compare.on_click(self.log.guard("comparing")(self._on_compare_clicked))
+        self.status = w.HTML()
+        self.table = w.HTML()
+        self.table.add_class("cb-compare-table")
+        self.frame = None
+        self.widget = w.VBox([w.HTML("<p>Hold Ctrl (Cmd on a Mac) to choose 2 to 4 conditions.</p>"), self.choice, self.compare, self.status, self.table, self.log.widget])
+        self.widget.add_class("cb-compare")
+
+    def _on_compare_clicked(self, _button=None) -> None:
+        ids = list(self.choice.value)
+        if not 2 <= len(ids) <= 4:
+            self.status.value = f"<p><b>! Choose 2 to 4 conditions</b> (you chose {len(ids)}).</p>"
+            return
+        self.status.value = ""
+        self.frame = comparison_table(self.book, ids, self.lang)
+        html = self.frame.to_html(escape=True, classes="cb-compare", border=0)
+        self.table.value = '<div style="overflow-x:auto"><style>.cb-compare td{white-space:pre-line;vertical-align:top;min-width:14em}</style>' + html + "</div>"

@@ -1,0 +1,44 @@
+"""The start page: alias, case picker and the chosen case, in one box."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from ..model import Casebook
+from ..render import DISCLAIMER, STYLE
+from .alias_view import AliasView
+from .app import CaseApp
+from .log_view import ErrorLog
+from .picker_view import CasePicker
+
+
+class StartPage:
+    """Alias box, case picker, and below them the case the student chose to play."""
+
+    def __init__(self, book: Casebook, store=None):
+        self.book = book
+        self.store = store
+        self.log = ErrorLog()
+        self.app: CaseApp | None = None
+        parts = [w.HTML(STYLE + f'<p class="cb-disclaimer"><b>{DISCLAIMER}</b></p>')]
+        if book.problems:
+            files = len({p.file for p in book.problems})
+            parts.append(w.HTML(f"<p><b>! {files} case file(s) have problems and were left out.</b> Run <code>casebook validate</code> to see what to fix.</p>"))
+        self.alias = AliasView(store, self.log) if store is not None else None
+        if self.alias:
+            parts.append(self.alias.widget)
+        self.picker = CasePicker(book, self._on_play, self.log, done=(lambda: store.done_case_ids(store.alias or None)) if store is not None else None)
+        self.case_box = w.VBox()
+        self.case_box.add_class("cb-case-box")
+        self.widget = w.VBox([*parts, self.picker.widget, self.case_box])
+        self.widget.add_class("cb-start")
+
+    def _on_play(self, case_id: str) -> None:
+        on_submit = [self.store.record_session, lambda _s: self.picker.render()] if self.store is not None else []
+        alias = (self.store.alias or "") if self.store is not None else ""
+        ids = [case_id_ for _, case_id_ in self.picker.cases.options]
+        self.app = CaseApp(self.book, case_id, alias=alias, case_ids=ids, on_submit=on_submit)
+        self.case_box.children = [self.app.widget]
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)

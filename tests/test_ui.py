@@ -1,0 +1,102 @@
+"""The widgets, driven without a browser: clicks and values change what the student reads."""
+
+from __future__ import annotations
+
+import casebook
+from casebook.session import CaseSession
+from casebook.ui import CaseApp, CasePicker, CompareView
+
+BOOK = casebook.load()
+CASE_ID = "dvt-after-long-flight"
+
+
+def test_clicking_questions_builds_the_transcript_and_the_counter():
+    """Each question button reveals the answer in the transcript and counts once."""
+    app = CaseApp(BOOK, CASE_ID)
+    app.history.buttons["q_swelling"].click()
+    app.history.buttons["q_swelling"].click()
+    assert "Is the calf swollen?" in app.history.transcript.value
+    assert "my sock left a deep mark" in app.history.transcript.value
+    assert app.history.counter.value == f"<b>Questions asked:</b> 1 of {len(BOOK.bank.questions)}"
+    assert app.history.buttons["q_swelling"].icon == "check"
+
+
+def test_submit_without_choices_shows_a_hint_not_an_error():
+    """Submitting with nothing chosen explains what is missing and logs no error."""
+    app = CaseApp(BOOK, CASE_ID)
+    app.decision.submit.click()
+    assert "Choose at least one diagnosis." in app.decision.status.value
+    assert app.log.lines == []
+
+
+def test_a_played_case_shows_feedback_and_locks_the_controls():
+    """After Submit the feedback panel shows the verdict and the controls are disabled; Restart clears it."""
+    app = CaseApp(BOOK, CASE_ID)
+    app.history.buttons["q_immobilisation"].click()
+    app.decision.ranks[0].value = "dvt"
+    app.decision.next_step.value = "ns_same_day"
+    app.decision.submit.click()
+    assert "Diagnosis: right. This is Deep vein thrombosis (DVT)." in app.feedback.text
+    assert app.decision.submit.disabled and app.history.buttons["q_onset"].disabled
+    app.restart_button.click()
+    assert "Feedback appears here after you submit." in app.feedback.text
+    assert not app.decision.submit.disabled and app.decision.ranks[0].value == ""
+
+
+def test_a_broken_callback_is_shown_in_the_error_log():
+    """An exception inside a callback appears in the visible log instead of vanishing."""
+    app = CaseApp(BOOK, CASE_ID)
+
+    def broken(_session):
+        raise RuntimeError("the store is on fire")
+
+    app.on_submit.append(broken)
+    app.decision.ranks[0].value = "dvt"
+    app.decision.next_step.value = "ns_same_day"
+    app.decision.submit.click()
+    assert app.log.lines == ["Something went wrong in saving your attempt: RuntimeError: the store is on fire"]
+    assert "the store is on fire" in app.log.widget.value and app.log.widget.layout.display is None
+
+
+def test_next_case_moves_on_and_calls_submit_listeners_with_the_session():
+    """Next case loads another case; on_submit listeners receive the submitted session."""
+    got: list[CaseSession] = []
+    app = CaseApp(BOOK, CASE_ID, on_submit=[got.append])
+    app.decision.ranks[0].value = "dvt"
+    app.decision.next_step.value = "ns_same_day"
+    app.decision.submit.click()
+    assert [s.case.id for s in got] == [CASE_ID]
+    app.next_button.click()
+    assert app.session.case.id != CASE_ID and not app.session.submitted
+
+
+def test_the_picker_filters_and_plays_the_selected_case():
+    """Filtering by difficulty lists only such cases; Play hands the selected id over."""
+    played = []
+    picker = CasePicker(BOOK, played.append)
+    picker.difficulty.value = "advanced"
+    ids = [v for _, v in picker.cases.options]
+    assert ids and all(BOOK.cases[i].difficulty == "advanced" for i in ids)
+    picker.play.click()
+    assert played == [ids[0]]
+
+
+def test_the_picker_never_shows_the_diagnosis():
+    """Case list labels hold titles, never condition names."""
+    picker = CasePicker(BOOK, lambda _c: None)
+    names = [c.name.en.lower() for c in BOOK.conditions.values()]
+    assert [label for label, _ in picker.cases.options if any(n in label.lower() for n in names)] == []
+
+
+def test_compare_view_needs_two_to_four_conditions_and_shows_the_table():
+    """Fewer than two conditions gives a hint; two give a table with both names and their tell-apart text."""
+    view = CompareView(BOOK)
+    view.choice.value = ("dvt",)
+    view.compare.click()
+    assert "Choose 2 to 4 conditions" in view.status.value
+    view.choice.value = ("dvt", "gastrocnemius_tear")
+    view.compare.click()
+    assert "Deep vein thrombosis (DVT)" in view.table.value
+    assert list(view.frame.columns) == [BOOK.conditions["dvt"].name.en, BOOK.conditions["gastrocnemius_tear"].name.en]
+    apart = BOOK.conditions["dvt"].how_to_tell_from("gastrocnemius_tear").en
+    assert view.frame.loc[f"Told apart from {BOOK.conditions['gastrocnemius_tear'].name.en}", BOOK.conditions["dvt"].name.en] == apart
