@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import handout, report
 from .loading import load, validate_file
 from .model import SETTINGS, Casebook, CaseError, Problem
 
@@ -146,12 +147,7 @@ def _register_play(sub) -> None:
 
 
 # Each entry adds one sub-command; modules that own a command expose register_cli(subparsers).
-COMMANDS = {"play": _register_play}
-for _module in ("casebook.report", "casebook.handout"):
-    try:
-        COMMANDS[_module] = __import__(_module, fromlist=["register_cli"]).register_cli
-    except ImportError:  # the module is not written yet
-        pass
+COMMANDS = {"play": _register_play, "handout": handout.register_cli, "report": report.register_cli}
 
 
 def build_parser() -> argparse.ArgumentParser:

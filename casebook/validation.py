@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-
 from .model import Case, Condition, Problem, QuestionBank
+
+# jsonschema imports rfc3987_syntax (when installed, as Jupyter installs it) only to check "iri" formats, and that
+# import builds a grammar for about 2 s. The casebook's schemas use no formats, so hide it while jsonschema loads;
+# anything that imports it later still gets it.
+_HIDDEN = "jsonschema" not in sys.modules and sys.modules.setdefault("rfc3987_syntax", None) is None
+from jsonschema import Draft202012Validator  # noqa: E402
+from jsonschema.exceptions import ValidationError  # noqa: E402
+
+if _HIDDEN and sys.modules.get("rfc3987_syntax", 0) is None:
+    del sys.modules["rfc3987_syntax"]
 
 SCHEMA_FILES = {"bank": "question-bank.schema.json", "condition": "condition.schema.json", "case": "case.schema.json"}
 KIND_NAMES = {"bank": "question bank", "condition": "condition text", "case": "case vignette"}
