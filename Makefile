@@ -8,7 +8,7 @@ PORT ?= 8888
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := test
-.PHONY: install lab test test-fast lint validate seminar bench chromium clean
+.PHONY: install lab test test-fast lint validate seminar bench chromium notebooks clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -45,6 +45,11 @@ seminar: $(STAMP) ## serve the seminar notebook with Voila (no code shown)
 
 bench: $(STAMP) ## speed and memory figures (benchmarks/), never part of the tests
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+notebooks: $(STAMP) ## re-execute every notebook in place and strip saved widget state (commit them executed)
+	@export CASEBOOK_HOME=$$(mktemp -d) MPLBACKEND=Agg; for nb in notebooks/*.ipynb notebooks/*/*.ipynb; do \
+	  echo "executing $$nb"; $(VENV)/bin/jupyter nbconvert --log-level=WARN --to notebook --execute --inplace "$$nb" || exit 1; done
+	$(PY) .ci/strip_widget_state.py
 
 clean:
 	rm -rf $(VENV) test-output build *.egg-info
