@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from types import MappingProxyType
@@ -65,11 +66,33 @@ def read_json(path: Path, root: Path | None = None) -> tuple[Any, list[Problem]]
     if not text.strip():
         return None, [Problem(name, "", "the file is empty", "write a JSON object, or delete the file")]
     try:
-        return json.loads(text), []
+        data = json.loads(text)
+        half_character = "\\u" in text and _has_lone_surrogate(data)
     except json.JSONDecodeError as e:
         return None, [Problem(name, f"line {e.lineno}, column {e.colno}", f"invalid JSON: {e.msg}", _json_hint(e))]
     except RecursionError:
         return None, [Problem(name, "", "invalid JSON: nested too deeply", "flatten the structure")]
+    except ValueError:  # a number of more than 4,300 digits (Python's limit for int(str))
+        return None, [Problem(name, "", "invalid JSON: a number is too long (more than 4,300 digits)", "shorten the number, or write it as a string")]
+    if half_character:  # json.loads accepts "\\ud800", but such a string cannot be printed or saved as UTF-8
+        m = _LONE_SURROGATE.search(text)
+        where = f"line {text.count(chr(10), 0, m.start()) + 1}, column {m.start() - text.rfind(chr(10), 0, m.start())}" if m else ""
+        escape = m.group(0) if m else "a \\u escape"
+        return None, [Problem(name, where, f"invalid JSON: {escape} is half of a character (a lone surrogate)", "write the character itself, or give both halves of the pair")]
+    return data, []
+
+
+_LONE_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= ch <= "\udfff" for ch in value)
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(v) for v in value)
+    return False
 
 
 def _json_hint(e: json.JSONDecodeError) -> str:
@@ -308,13 +331,13 @@ def validate_file(path: Path) -> list[Problem]:
     """Problems of one file, checked against its own cases folder (or the bundled one)."""
     path = Path(path)
     folder = path.parent.parent if path.parent.name in (CASES_DIR, CONDITIONS_DIR) else path.parent
-    data, problems = read_json(path)
+    looks_like_folder = (folder / BANK_FILE).exists() or (folder / CONDITIONS_DIR).is_dir() or (folder / CASES_DIR).is_dir()
+    data, problems = read_json(path, folder if looks_like_folder else None)
     if problems:
         return problems
     kind = kind_of(path, data)
     if kind == "bank":
         return load_bank(path, path.parent)[1]
-    looks_like_folder = (folder / BANK_FILE).exists() or (folder / CONDITIONS_DIR).is_dir() or (folder / CASES_DIR).is_dir()
     if looks_like_folder:
         book = load(folder)
         name = display_name(path, folder)

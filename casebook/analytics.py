@@ -1,0 +1,367 @@
+"""Attempt records -> tidy pandas tables: class analytics over a folder of hand-ins, and a student's own progress."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .progress import SCORE_FIELDS, RecordProblem, iter_records
+
+if TYPE_CHECKING:  # pandas is imported lazily inside the functions
+    import pandas as pd
+
+    from .model import Casebook
+
+ATTEMPT_FILE_SUFFIXES = (".jsonl", ".csv")
+STEP_VERDICTS = ("correct", "acceptable", "not_indicated", "unsafe")
+# Columns of the attempts table read_folder returns (one row per attempt).
+ATTEMPT_COLUMNS = (
+    "attempt_id", "alias", "case_id", "correct_diagnosis", "leading", "differential", "verdict", "correct",
+    "confidence", "next_step", "next_step_verdict", "unsafe_step", "seconds", "n_asked", "n_examined", "n_investigated",
+    "asked", "missed_key_questions", "missed_red_flags", *(f"score_{s}" for s in SCORE_FIELDS),
+    "started_at", "submitted_at", "demo", "file", "line",
+)
+
+
+def _pd():
+    import pandas as pd
+
+    return pd
+
+
+def attempt_files(folder: str | os.PathLike) -> list[Path]:
+    """The attempts files (.jsonl, .csv) in a folder and its subfolders, in a stable order; hidden files and folders are left out."""
+    root = Path(folder)
+    found = (
+        p for p in root.rglob("*")
+        if p.suffix.lower() in ATTEMPT_FILE_SUFFIXES and not any(part.startswith(".") for part in p.relative_to(root).parts) and p.is_file()
+    )
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def _row(record: dict, file: str, line: int) -> tuple:
+    intern = sys.intern
+    differential = tuple(intern(c) for c in record["differential"])
+    scores = record.get("scores") or {}
+    seconds = record.get("seconds")
+    if seconds is None and "started_at" in record:
+        seconds = record["submitted_at"] - record["started_at"]
+    asked = tuple(intern(q) for q in record.get("asked") or ())
+    return (
+        record["attempt_id"], intern(record["alias"]), intern(record["case_id"]), intern(record["correct_diagnosis"]),
+        differential[0] if differential else "", differential, intern(record["verdict"]), record["verdict"] == "correct",
+        record.get("confidence"), intern(record.get("next_step") or ""), intern(record.get("next_step_verdict") or ""), bool(record.get("unsafe_step")),
+        float(seconds) if seconds is not None else float("nan"), len(asked), len(record.get("examined") or ()), len(record.get("investigated") or ()),
+        asked, tuple(intern(q) for q in record.get("missed_key_questions") or ()), tuple(intern(q) for q in record.get("missed_red_flags") or ()),
+        *(scores.get(s) for s in SCORE_FIELDS),
+        record.get("started_at"), record["submitted_at"], bool(record.get("demo")), intern(file), line,
+    )
+
+
+def records_frame(rows: Iterable[tuple] | Iterable[dict]) -> pd.DataFrame:
+    """An attempts table from attempt records (dicts) or from rows already flattened by read_folder."""
+    pd = _pd()
+    rows = list(rows)
+    if rows and isinstance(rows[0], dict):
+        rows = [_row(r, "", n) for n, r in enumerate(rows, start=1)]
+    df = pd.DataFrame.from_records(rows, columns=list(ATTEMPT_COLUMNS))
+    for col in ("started_at", "submitted_at"):
+        df[col] = pd.to_datetime(pd.to_numeric(df[col], errors="coerce"), unit="s", utc=True).dt.floor("s")
+    for col in ("seconds", "confidence", *(f"score_{s}" for s in SCORE_FIELDS)):
+        df[col] = pd.to_numeric(df[col], errors="coerce")
+    for col in ("correct", "unsafe_step", "demo"):
+        df[col] = df[col].astype(bool)
+    df["line"] = df["line"].astype(int)
+    return df
+
+
+def read_folder(folder: str | os.PathLike, on_progress: Callable[[int, int], None] | None = None) -> tuple[pd.DataFrame, list[RecordProblem]]:
+    """Every attempt in a folder of hand-ins (.jsonl, .csv): (attempts table, problems); bad files and lines are skipped, listed and counted.
+
+    ``on_progress(files_done, files_total)`` is called after each file. An attempt handed in twice is counted once.
+    Raises FileNotFoundError when the folder does not exist.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        raise FileNotFoundError(f"no such folder: {root}")
+    files = attempt_files(root)
+    problems: list[RecordProblem] = []
+    rows: list[tuple] = []
+    seen: dict[str, tuple[str, int]] = {}
+    for done, path in enumerate(files, start=1):
+        name = path.relative_to(root).as_posix()
+        usable = 0
+        for line, record, problem in iter_records(path):
+            if problem:
+                problems.append(RecordProblem(name, line, problem))
+                continue
+            first = seen.get(record["attempt_id"])
+            if first is not None:
+                problems.append(RecordProblem(name, line, f"attempt {record['attempt_id']} was already read from {first[0]}, line {first[1]} (counted once)"))
+                continue
+            seen[record["attempt_id"]] = (name, line)
+            rows.append(_row(record, name, line))
+            usable += 1
+        if usable == 0 and not any(p.file == name for p in problems):
+            problems.append(RecordProblem(name, 0, "holds no attempts (the file is empty)"))
+        if on_progress is not None:
+            on_progress(done, len(files))
+    return records_frame(rows), problems
+
+
+def problems_frame(problems: Iterable[RecordProblem]) -> pd.DataFrame:
+    """The problem report as a table: file, line (0 = the whole file), message."""
+    return _pd().DataFrame([(p.file, p.line, p.message) for p in problems], columns=["file", "line", "message"])
+
+
+def _name(book: Casebook | None, condition_id: str) -> str:
+    return book.condition_name(condition_id) if book is not None else condition_id
+
+
+def _question_text(book: Casebook | None, qid: str) -> str:
+    if book is not None and qid in book.bank.questions:
+        return book.bank.questions[qid].text.en
+    return qid
+
+
+# ------------------------------------------------------------------ class analytics
+
+
+def accuracy_by_case(df: pd.DataFrame) -> pd.DataFrame:
+    """Per case: attempts, leading diagnosis right, right but not leading, and accuracy (share right as leading)."""
+    pd = _pd()
+    if df.empty:
+        return pd.DataFrame(columns=["case_id", "diagnosis", "attempts", "correct", "correct_not_leading", "accuracy"])
+    g = df.groupby("case_id", sort=True)
+    out = pd.DataFrame({
+        "diagnosis": g["correct_diagnosis"].first(),
+        "attempts": g.size(),
+        "correct": g["correct"].sum().astype(int),
+        "correct_not_leading": g["verdict"].apply(lambda v: int((v == "correct_not_leading").sum())),
+    }).reset_index()
+    out["accuracy"] = (out["correct"] / out["attempts"]).round(3)
+    return out
+
+
+def accuracy_by_condition(df: pd.DataFrame, book: Casebook | None = None) -> pd.DataFrame:
+    """Per correct diagnosis (condition): its name (from the casebook when given), cases, attempts, correct, accuracy."""
+    pd = _pd()
+    cols = ["condition_id", "condition", "cases", "attempts", "correct", "accuracy"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    g = df.groupby("correct_diagnosis", sort=True)
+    out = pd.DataFrame({"cases": g["case_id"].nunique(), "attempts": g.size(), "correct": g["correct"].sum().astype(int)}).reset_index()
+    out = out.rename(columns={"correct_diagnosis": "condition_id"})
+    out.insert(1, "condition", [_name(book, c) for c in out["condition_id"]])
+    out["accuracy"] = (out["correct"] / out["attempts"]).round(3)
+    return out[cols]
+
+
+def confusion_matrix(df: pd.DataFrame) -> pd.DataFrame:
+    """Counts of attempts by correct diagnosis (rows) and the leading diagnosis chosen (columns); the diagonal is right."""
+    pd = _pd()
+    if df.empty:
+        return pd.DataFrame()
+    labels = sorted(set(df["correct_diagnosis"]) | set(df["leading"]))
+    table = pd.crosstab(df["correct_diagnosis"], df["leading"]).reindex(index=labels, columns=labels, fill_value=0)
+    table.index.name, table.columns.name = "correct diagnosis", "chosen as leading"
+    return table.astype(int)
+
+
+def _missed(df: pd.DataFrame, column: str, book: Casebook | None, key: str) -> pd.DataFrame:
+    """How often each question was missed; with the casebook, also out of how many attempts it was a key (or red-flag) question."""
+    pd = _pd()
+    missed = Counter(q for qs in df[column] for q in qs)
+    of: Counter[str] = Counter()
+    if book is not None:
+        per_case = df["case_id"].value_counts()
+        for case_id, n in per_case.items():
+            case = book.cases.get(case_id)
+            if case is not None:
+                for q in getattr(case, key):
+                    of[q] += int(n)
+    rows = []
+    for q in sorted(set(missed) | set(of)):
+        denominator = of.get(q) if book is not None else None
+        rows.append((q, _question_text(book, q), missed.get(q, 0), denominator))
+    out = pd.DataFrame(rows, columns=["question_id", "question", "missed", "of_attempts"])
+    out["of_attempts"] = pd.to_numeric(out["of_attempts"], errors="coerce").astype("Int64")
+    out["share_missed"] = (out["missed"] / out["of_attempts"].astype("float")).round(3)
+    out = out[out["missed"] > 0].sort_values(["missed", "question_id"], ascending=[False, True]).reset_index(drop=True)
+    return out
+
+
+def missed_key_questions(df: pd.DataFrame, book: Casebook | None = None) -> pd.DataFrame:
+    """Key questions by how often students missed them (most missed first), with the share of attempts where they mattered."""
+    return _missed(df, "missed_key_questions", book, "key_questions")
+
+
+def missed_red_flags(df: pd.DataFrame, book: Casebook | None = None) -> pd.DataFrame:
+    """Red-flag questions by how often students missed them (most missed first)."""
+    return _missed(df, "missed_red_flags", book, "red_flag_questions")
+
+
+def questions_per_case(df: pd.DataFrame) -> pd.DataFrame:
+    """Per case: attempts and the history questions asked (mean, median, min, max)."""
+    pd = _pd()
+    if df.empty:
+        return pd.DataFrame(columns=["case_id", "attempts", "mean", "median", "min", "max"])
+    g = df.groupby("case_id", sort=True)["n_asked"]
+    out = pd.DataFrame({"attempts": g.size(), "mean": g.mean().round(1), "median": g.median(), "min": g.min(), "max": g.max()}).reset_index()
+    return out
+
+
+def next_step_safety(df: pd.DataFrame) -> pd.DataFrame:
+    """Per case: how many attempts chose a correct, acceptable, not-indicated or unsafe next step, and the unsafe share."""
+    pd = _pd()
+    cols = ["case_id", "attempts", *STEP_VERDICTS, "unsafe_share"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    table = pd.crosstab(df["case_id"], df["next_step_verdict"]).reindex(columns=list(STEP_VERDICTS), fill_value=0)
+    table.columns.name = None
+    out = table.reset_index()
+    out.insert(1, "attempts", out[list(STEP_VERDICTS)].sum(axis=1))
+    out["unsafe_share"] = (out["unsafe"] / out["attempts"]).round(3)
+    return out[cols]
+
+
+def time_on_case(df: pd.DataFrame) -> pd.DataFrame:
+    """Per case: attempts and minutes from start to submit (median, mean, min, max)."""
+    pd = _pd()
+    if df.empty:
+        return pd.DataFrame(columns=["case_id", "attempts", "median_minutes", "mean_minutes", "min_minutes", "max_minutes"])
+    minutes = df.assign(minutes=df["seconds"] / 60).groupby("case_id", sort=True)["minutes"]
+    return pd.DataFrame({
+        "attempts": minutes.size(),
+        "median_minutes": minutes.median().round(1),
+        "mean_minutes": minutes.mean().round(1),
+        "min_minutes": minutes.min().round(1),
+        "max_minutes": minutes.max().round(1),
+    }).reset_index()
+
+
+def class_summary(df: pd.DataFrame, problems: list[RecordProblem]) -> dict[str, int | float]:
+    """Headline figures: students, attempts, cases, overall accuracy, unsafe next steps, files and lines skipped."""
+    return {
+        "students": int(df["alias"].nunique()) if not df.empty else 0,
+        "attempts": len(df),
+        "cases": int(df["case_id"].nunique()) if not df.empty else 0,
+        "accuracy": round(float(df["correct"].mean()), 3) if not df.empty else 0.0,
+        "unsafe_steps": int(df["unsafe_step"].sum()) if not df.empty else 0,
+        "problems": len(problems),
+        "files_with_problems": len({p.file for p in problems}),
+    }
+
+
+# ------------------------------------------------------------------ a student's own progress
+
+
+def attempts_over_time(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per attempt, oldest first: when, which case, the verdict, the scores and the running accuracy."""
+    pd = _pd()
+    cols = ["attempt", "submitted_at", "case_id", "verdict", "correct", "next_step_verdict", *(f"score_{s}" for s in SCORE_FIELDS), "running_accuracy"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    out = df.sort_values(["submitted_at", "attempt_id"]).reset_index(drop=True)
+    out["attempt"] = range(1, len(out) + 1)
+    out["running_accuracy"] = (out["correct"].cumsum() / out["attempt"]).round(3)
+    return out[cols]
+
+
+def scores_by_condition(df: pd.DataFrame, book: Casebook | None = None) -> pd.DataFrame:
+    """Per condition (the case's diagnosis): attempts, accuracy and mean scores from 0 to 1."""
+    pd = _pd()
+    score_cols = [f"score_{s}" for s in SCORE_FIELDS]
+    cols = ["condition_id", "condition", "attempts", "accuracy", *score_cols]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    g = df.groupby("correct_diagnosis", sort=True)
+    out = g[score_cols].mean().round(3)
+    out.insert(0, "accuracy", g["correct"].mean().round(3))
+    out.insert(0, "attempts", g.size())
+    out = out.reset_index().rename(columns={"correct_diagnosis": "condition_id"})
+    out.insert(1, "condition", [_name(book, c) for c in out["condition_id"]])
+    return out[cols]
+
+
+def scores_by_topic(df: pd.DataFrame, book: Casebook) -> pd.DataFrame:
+    """Per question topic of the bank: key questions that came up in the attempts, how many were asked, and the share asked.
+
+    Attempts at cases the casebook does not hold are left out (their key questions are unknown).
+    """
+    pd = _pd()
+    bank = book.bank
+    key: Counter[str] = Counter()
+    missed: Counter[str] = Counter()
+    for case_id, missed_qs in zip(df["case_id"], df["missed_key_questions"], strict=True):
+        case = book.cases.get(case_id)
+        if case is None:
+            continue
+        for q in case.key_questions:
+            if q in bank.questions:
+                key[bank.questions[q].topic] += 1
+        for q in missed_qs:
+            if q in bank.questions and q in case.key_questions:
+                missed[bank.questions[q].topic] += 1
+    rows = [(t.id, t.title.en, key[t.id], key[t.id] - missed[t.id], missed[t.id]) for t in bank.topics if key[t.id]]
+    out = pd.DataFrame(rows, columns=["topic_id", "topic", "key_questions", "asked", "missed"])
+    out["share_asked"] = (out["asked"] / out["key_questions"]).round(3)
+    return out
+
+
+def red_flags_missed_most(df: pd.DataFrame, book: Casebook | None = None) -> pd.DataFrame:
+    """The red-flag questions missed, most often first, with the question text."""
+    return missed_red_flags(df, book)[["question_id", "question", "missed", "of_attempts", "share_missed"]]
+
+
+def cases_not_done(df: pd.DataFrame, book: Casebook) -> pd.DataFrame:
+    """Cases of the casebook with no attempt in ``df``: id, title, difficulty and setting (no diagnosis: no spoilers)."""
+    from .model import SETTINGS
+
+    pd = _pd()
+    done = set(df["case_id"]) if not df.empty else set()
+    rows = [(c.id, c.title.en, c.difficulty, SETTINGS.get(c.setting, c.setting)) for c in book.cases.values() if c.id not in done]
+    return pd.DataFrame(rows, columns=["case_id", "title", "difficulty", "setting"])
+
+
+# ------------------------------------------------------------------ plain-text summaries (the notebooks show them escaped)
+
+
+def progress_summary(df: pd.DataFrame, total_cases: int | None = None) -> str:
+    """One line on a student's attempts: how many, on how many cases, right leading diagnoses, red flags missed, unsafe steps."""
+    if df.empty:
+        return "No attempts yet."
+    n = len(df)
+    right = int(df["correct"].sum())
+    cases = int(df["case_id"].nunique())
+    of_cases = f" of {total_cases}" if total_cases else ""
+    red_flags = int(df["missed_red_flags"].map(len).sum())
+    unsafe = int(df["unsafe_step"].sum())
+    return (
+        f"{n} attempt(s) on {cases}{of_cases} case(s) · right leading diagnosis in {right} of {n} ({right / n:.0%}) · "
+        f"red-flag questions missed {red_flags} time(s) · unsafe next steps {unsafe}"
+    )
+
+
+def case_summary(df: pd.DataFrame, case_id: str, book: Casebook | None = None) -> list[str]:
+    """A few plain lines on one case for the teacher: attempts, accuracy, the commonest wrong leading diagnoses and missed questions."""
+    rows = df[df["case_id"] == case_id]
+    if rows.empty:
+        return [f"No attempts at {case_id}."]
+    n = len(rows)
+    right = int(rows["correct"].sum())
+    diagnosis = rows["correct_diagnosis"].iloc[0]
+    lines = [f"{case_id}: {n} attempt(s); right leading diagnosis ({_name(book, diagnosis)}) in {right} ({right / n:.0%})."]
+    wrong = Counter(rows.loc[~rows["correct"], "leading"])
+    if wrong:
+        lines.append("Chosen instead: " + ", ".join(f"{_name(book, c)} ({k})" for c, k in sorted(wrong.items(), key=lambda x: (-x[1], x[0]))[:3]) + ".")
+    missed = Counter(q for qs in rows["missed_key_questions"] for q in qs)
+    if missed:
+        lines.append("Key questions missed most: " + "; ".join(f"{_question_text(book, q)} ({k})" for q, k in sorted(missed.items(), key=lambda x: (-x[1], x[0]))[:3]) + ".")
+    unsafe = int(rows["unsafe_step"].sum())
+    lines.append(f"Unsafe next step in {unsafe} attempt(s)." if unsafe else "No unsafe next step.")
+    return lines

@@ -1,0 +1,196 @@
+"""Figures from the analytics tables: each function takes a tidy table (and an optional Axes) and returns the Axes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # matplotlib and pandas are imported lazily
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+SCORE_LABELS = {"score_thoroughness": "thoroughness", "score_efficiency": "efficiency", "score_diagnosis": "diagnosis", "score_next_step": "next step"}
+STEP_COLOURS = {"correct": "#2e7d32", "acceptable": "#9ccc65", "not_indicated": "#bdbdbd", "unsafe": "#c62828"}
+
+
+def _axes(ax: Axes | None, height: float = 4.0, width: float = 7.0) -> Axes:
+    """The given Axes, or a new one (pyplot figure, so notebooks show it; the report passes its own Agg axes)."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=(width, height), layout="constrained")
+    return ax
+
+
+def _empty(ax: Axes, title: str) -> Axes:
+    ax.set_title(title)
+    ax.text(0.5, 0.5, "no attempts", ha="center", va="center", transform=ax.transAxes)
+    ax.set_axis_off()
+    return ax
+
+
+def _rows_height(n: int) -> float:
+    return max(2.5, 0.32 * n + 1.2)
+
+
+def accuracy_by_case(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Horizontal bars: share of attempts with the right leading diagnosis, per case (lowest first)."""
+    ax = _axes(ax, _rows_height(len(table)))
+    title = "Right leading diagnosis, by case"
+    if table.empty:
+        return _empty(ax, title)
+    t = table.sort_values(["accuracy", "case_id"], ascending=[False, True])
+    ax.barh(t["case_id"], t["accuracy"], color="#1565c0")
+    for y, (acc, n) in enumerate(zip(t["accuracy"], t["attempts"], strict=True)):
+        ax.text(min(acc + 0.01, 0.9), y, f"{acc:.0%} of {n}", va="center", fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of attempts")
+    ax.set_title(title)
+    return ax
+
+
+def accuracy_by_condition(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Horizontal bars: accuracy per condition (the correct diagnosis of the case)."""
+    ax = _axes(ax, _rows_height(len(table)))
+    title = "Right leading diagnosis, by condition"
+    if table.empty:
+        return _empty(ax, title)
+    t = table.sort_values(["accuracy", "condition"], ascending=[False, True])
+    ax.barh(t["condition"], t["accuracy"], color="#6a1b9a")
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of attempts")
+    ax.set_title(title)
+    return ax
+
+
+def confusion_matrix(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Heat map of the confusion matrix: correct diagnosis (rows) against the leading diagnosis chosen (columns), counts in the cells."""
+    n = max(len(table.index), 1)
+    ax = _axes(ax, height=max(3.5, 0.4 * n + 2), width=max(5.0, 0.45 * n + 3))
+    title = "Correct diagnosis vs leading diagnosis chosen"
+    if table.empty:
+        return _empty(ax, title)
+    values = table.to_numpy()
+    ax.imshow(values, cmap="Blues", aspect="auto")
+    ax.set_xticks(range(len(table.columns)), [str(c) for c in table.columns], rotation=60, ha="right", fontsize=8)
+    ax.set_yticks(range(len(table.index)), [str(i) for i in table.index], fontsize=8)
+    top = values.max() if values.size else 0
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            if values[i, j]:
+                ax.text(j, i, str(values[i, j]), ha="center", va="center", fontsize=7, color="white" if values[i, j] > top / 2 else "black")
+    ax.set_xlabel("chosen as leading diagnosis")
+    ax.set_ylabel("correct diagnosis")
+    ax.set_title(title)
+    return ax
+
+
+def missed_questions(table: pd.DataFrame, ax: Axes | None = None, title: str = "Key questions missed most", top: int = 15) -> Axes:
+    """Horizontal bars: how often each question was missed (missed_key_questions or missed_red_flags tables), most missed at the top."""
+    t = table.head(top)
+    ax = _axes(ax, _rows_height(len(t)))
+    if t.empty:
+        return _empty(ax, title)
+    t = t.iloc[::-1]
+    ax.barh(t["question_id"], t["missed"], color="#ef6c00")
+    ax.set_xlabel("times missed")
+    ax.set_title(title)
+    return ax
+
+
+def questions_per_case(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Horizontal bars: median history questions asked per case, with the min-max range as a line."""
+    ax = _axes(ax, _rows_height(len(table)))
+    title = "History questions asked, by case (median, range)"
+    if table.empty:
+        return _empty(ax, title)
+    t = table.sort_values("case_id", ascending=False)
+    ax.barh(t["case_id"], t["median"], color="#00838f")
+    ax.hlines(range(len(t)), t["min"], t["max"], color="black", linewidth=1)
+    ax.set_xlabel("questions asked")
+    ax.set_title(title)
+    return ax
+
+
+def next_step_safety(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Stacked horizontal bars: next steps chosen per case, by verdict (correct, acceptable, not indicated, unsafe)."""
+    ax = _axes(ax, _rows_height(len(table)))
+    title = "Next step chosen, by case"
+    if table.empty:
+        return _empty(ax, title)
+    t = table.sort_values("case_id", ascending=False)
+    left = [0] * len(t)
+    for verdict, colour in STEP_COLOURS.items():
+        values = list(t[verdict])
+        ax.barh(t["case_id"], values, left=left, color=colour, label=verdict.replace("_", " "))
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    ax.set_xlabel("attempts")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax.set_title(title)
+    return ax
+
+
+def time_on_case(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Horizontal bars: median minutes on each case, with the min-max range."""
+    ax = _axes(ax, _rows_height(len(table)))
+    title = "Minutes on case (median, range)"
+    if table.empty:
+        return _empty(ax, title)
+    t = table.sort_values("case_id", ascending=False)
+    ax.barh(t["case_id"], t["median_minutes"], color="#5d4037")
+    ax.hlines(range(len(t)), t["min_minutes"], t["max_minutes"], color="black", linewidth=1)
+    ax.set_xlabel("minutes")
+    ax.set_title(title)
+    return ax
+
+
+def attempts_over_time(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Each attempt's diagnosis and thoroughness scores in order, with the running accuracy as a line."""
+    ax = _axes(ax)
+    title = "Your attempts over time"
+    if table.empty:
+        return _empty(ax, title)
+    x = list(table["attempt"])
+    ax.plot(x, table["running_accuracy"], color="#1565c0", marker="o", label="running accuracy")
+    ax.scatter(x, table["score_thoroughness"], color="#ef6c00", marker="s", label="thoroughness")
+    ax.scatter(x, table["score_next_step"], color="#2e7d32", marker="^", label="next step")
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_xlabel("attempt (oldest first)")
+    ax.set_ylabel("score (0 to 1)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax.set_title(title)
+    return ax
+
+
+def scores_by_condition(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Heat map: mean score (0 to 1) per condition (rows) and score kind (columns), values written in the cells."""
+    ax = _axes(ax, _rows_height(len(table)))
+    title = "Mean scores, by condition"
+    if table.empty:
+        return _empty(ax, title)
+    t = table.sort_values("condition").reset_index(drop=True)
+    values = t[list(SCORE_LABELS)].astype(float).to_numpy()
+    ax.imshow(values, cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(len(SCORE_LABELS)), list(SCORE_LABELS.values()))
+    ax.set_yticks(range(len(t)), list(t["condition"]), fontsize=8)
+    ax.xaxis.tick_top()
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            if values[i, j] == values[i, j]:  # not NaN
+                ax.text(j, i, f"{values[i, j]:.2f}", ha="center", va="center", fontsize=8)
+    ax.set_title(title, pad=12)
+    return ax
+
+
+def scores_by_topic(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Horizontal bars: share of the key questions asked, per question topic."""
+    ax = _axes(ax, _rows_height(len(table)))
+    title = "Key questions asked, by topic"
+    if table.empty:
+        return _empty(ax, title)
+    t = table.iloc[::-1]
+    ax.barh(t["topic"], t["share_asked"], color="#00695c")
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of key questions asked")
+    ax.set_title(title)
+    return ax
