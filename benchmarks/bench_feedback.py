@@ -6,6 +6,7 @@ through real comms exactly as in a notebook; the kernel prints the figures.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import statistics
 import time
@@ -91,21 +92,37 @@ def main() -> None:
 
 
 def run_in_kernel() -> None:
-    """Start a fresh kernel, run the measurement in it and relay what it prints."""
+    """Start a fresh kernel, run the measurement in it and print its figures.
+
+    The figures come back through a file and the shell channel's reply: a kernel that sends tens of thousands of widget
+    messages overflows the IOPub queue of a client that does not render them, and ZeroMQ then drops messages.
+    """
+    import tempfile
+
     from jupyter_client.manager import start_new_kernel
 
     km, kc = start_new_kernel(kernel_name="python3")
-    try:
-        reply = kc.execute_interactive(f"%run {Path(__file__).resolve()} --measure", timeout=600,
-                                       output_hook=lambda msg: print(msg["content"].get("text", ""), end="") if msg["msg_type"] == "stream" else None)
-        if reply["content"]["status"] != "ok":
-            raise SystemExit(f"the benchmark failed in the kernel: {reply['content'].get('ename')}: {reply['content'].get('evalue')}")
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "figures.txt"
+        try:
+            msg_id = kc.execute(f"%run {Path(__file__).resolve()} --measure {out}")
+            while True:
+                reply = kc.get_shell_msg(timeout=900)
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    break
+            if reply["content"]["status"] != "ok":
+                raise SystemExit(f"the benchmark failed in the kernel: {reply['content'].get('ename')}: {reply['content'].get('evalue')}")
+            print(out.read_text(encoding="utf-8"), end="")
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
 
 
 if __name__ == "__main__":
     import sys
 
-    main() if "--measure" in sys.argv else run_in_kernel()
+    if "--measure" in sys.argv:
+        with open(sys.argv[-1], "w", encoding="utf-8") as figures, contextlib.redirect_stdout(figures):
+            main()
+    else:
+        run_in_kernel()
