@@ -9,7 +9,7 @@ from typing import Any
 from .feedback import Feedback
 from .loading import read_json
 from .model import Casebook, Problem
-from .session import CaseSession, SessionError
+from .session import REASONING_MAX, CaseSession, SessionError
 
 FIELDS = {
     "asked": "question ids, in the order asked",
@@ -18,6 +18,7 @@ FIELDS = {
     "differential": "1-3 condition ids, most likely first",
     "confidence": "a whole number from 0 to 100",
     "next_step": "one next-step id",
+    "reasoning": "optional: the student's reasoning in a few sentences (text)",
 }
 REQUIRED = ("differential", "next_step")
 HINTS = {
@@ -53,6 +54,11 @@ def answers_problems(data: Any, book: Casebook, file: str) -> list[Problem]:
     conf = data.get("confidence", 50)
     if isinstance(conf, bool) or not isinstance(conf, int) or not 0 <= conf <= 100:
         out.append(Problem(file, "$.confidence", "should be a whole number from 0 to 100", "write for example \"confidence\": 70"))
+    reasoning = data.get("reasoning", "")
+    if not isinstance(reasoning, str):
+        out.append(Problem(file, "$.reasoning", "should be text", 'write for example "reasoning": "one swollen calf after a long flight"'))
+    elif len(reasoning.strip()) > REASONING_MAX:
+        out.append(Problem(file, "$.reasoning", f"is {len(reasoning.strip()):,} characters long; at most {REASONING_MAX:,}", "shorten it to a few sentences"))
     step = data.get("next_step")
     if "next_step" in data and (not isinstance(step, str) or step not in book.bank.next_steps):
         out.append(Problem(file, "$.next_step", f"unknown next step {json.dumps(step, ensure_ascii=False)[:60]}", "use one of: " + ", ".join(book.bank.next_steps)))
@@ -75,6 +81,7 @@ def play_answers(book: Casebook, case_id: str, path: Path, lang: str = "en") -> 
             session.examine(e)
         for i in data.get("investigations", []):
             session.investigate(i)
+        session.note(data.get("reasoning", ""))
         session.diagnose(data["differential"], data.get("confidence", 50))
         session.decide(data["next_step"])
         return session.submit(), [], session

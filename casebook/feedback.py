@@ -91,6 +91,7 @@ class Attempt:
     differential: tuple[str, ...]
     next_step: str
     lang: str = "en"
+    reasoning: str = ""
 
     @property
     def diagnosis(self) -> Condition:
@@ -248,10 +249,20 @@ def condition_rule(a: Attempt) -> list[FeedbackItem]:
     return [FeedbackItem("condition", "info", f"About {a.t(c.name)}", tuple(lines), format_sources(c.sources))]
 
 
+def reasoning_rule(a: Attempt) -> list[FeedbackItem]:
+    """The student's own reasoning, set beside the findings that decide this case."""
+    if not a.reasoning:
+        return []
+    decisive = [a.t(k.text) for k in a.case.key_findings]
+    return [FeedbackItem("reasoning", "info", "Your reasoning, beside the findings that decide this case",
+                         (f"You wrote: “{a.reasoning}”", "The deciding findings: " + " ".join(decisive)))]
+
+
 # The order is the order a student reads: verdict first, then why (findings, look-alikes), then the process
 # (expert path), then safety before the plan, then what to take away.
 FEEDBACK_RULES: tuple[Callable[[Attempt], list[FeedbackItem]], ...] = (
     verdict_rule,
+    reasoning_rule,
     findings_rule,
     why_not_rule,
     expert_path_rule,
@@ -298,9 +309,10 @@ def evaluate(
     differential: Sequence[str],
     next_step: str,
     lang: str = "en",
+    reasoning: str = "",
 ) -> Feedback:
     """Run every rule in order and compute the scores."""
-    a = Attempt(book, case, tuple(asked), tuple(examined), tuple(investigated), tuple(differential), next_step, lang)
+    a = Attempt(book, case, tuple(asked), tuple(examined), tuple(investigated), tuple(differential), next_step, lang, reasoning)
     items = [item for rule in FEEDBACK_RULES for item in rule(a)]
     s = scores(a)
     items.insert(1, score_item(s))

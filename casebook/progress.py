@@ -59,7 +59,7 @@ SCORE_FIELDS = ("thoroughness", "efficiency", "diagnosis", "next_step")
 # One CSV row per attempt; list fields are joined with LIST_SEPARATOR, scores get a column each, events are left out.
 CSV_COLUMNS = (
     "attempt_id", "alias", "case_id", "correct_diagnosis", "started_at", "submitted_at", "seconds",
-    "asked", "examined", "investigated", "differential", "confidence", "next_step", "verdict", "next_step_verdict",
+    "asked", "examined", "investigated", "differential", "confidence", "next_step", "reasoning", "verdict", "next_step_verdict",
     *(f"score_{s}" for s in SCORE_FIELDS), "missed_key_questions", "missed_red_flags", "unsafe_step", "demo",
 )
 

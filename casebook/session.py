@@ -13,6 +13,8 @@ from .model import Case, Casebook
 MAX_DIFFERENTIAL = 3
 
 
+REASONING_MAX = 1000  # characters of free-text reasoning a student can hand in with an attempt
+
 class SessionError(ValueError):
     """A student action that cannot be carried out; the message is shown to the student."""
 
@@ -55,6 +57,7 @@ class CaseSession:
         self.differential: tuple[str, ...] = ()
         self.confidence: int | None = None
         self.next_step: str | None = None
+        self.reasoning = ""
         self.feedback = None
         self.events: list[Event] = []
         self._log("start", self.case.id)
@@ -154,6 +157,18 @@ class CaseSession:
         self.next_step = step_id
         self._log("decide", step_id)
 
+    def note(self, text: str) -> None:
+        """Keep the student's own reasoning (optional free text, saved with the attempt and echoed in the feedback)."""
+        self._check_open()
+        if not isinstance(text, str):
+            raise SessionError("Your reasoning must be text.")
+        text = text.strip()
+        if len(text) > REASONING_MAX:
+            raise SessionError(f"Your reasoning is {len(text):,} characters long; keep it to {REASONING_MAX:,} (a few sentences).")
+        if text != self.reasoning:
+            self.reasoning = text
+            self._log("note", self.case.id, characters=len(text))
+
     def submit(self):
         """Hand in the attempt; returns the Feedback (also kept as ``self.feedback``)."""
         from .feedback import evaluate
@@ -163,7 +178,7 @@ class CaseSession:
             raise SessionError("Choose your diagnosis (at least one) before submitting.")
         if self.next_step is None:
             raise SessionError("Choose a next step before submitting.")
-        feedback = evaluate(self.book, self.case, self.asked, self.examined, self.investigated, self.differential, self.next_step, lang=self.lang)
+        feedback = evaluate(self.book, self.case, self.asked, self.examined, self.investigated, self.differential, self.next_step, lang=self.lang, reasoning=self.reasoning)
         self.feedback = feedback
         self._log("submit", self.case.id, verdict=feedback.verdict, **feedback.scores.as_dict())
         return feedback
@@ -202,6 +217,7 @@ class CaseSession:
             "differential": list(self.differential),
             "confidence": self.confidence,
             "next_step": self.next_step,
+            "reasoning": self.reasoning,
             "verdict": fb.verdict,
             "next_step_verdict": fb.next_step_verdict,
             "scores": fb.scores.as_dict(),

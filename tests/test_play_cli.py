@@ -67,3 +67,14 @@ def test_broken_answers_json_reports_line_and_column_without_traceback(tmp_path)
     assert r.returncode == 1
     assert "line 1, column 25: invalid JSON: Expecting value" in r.stderr
     assert "Traceback" not in r.stderr + r.stdout
+
+
+def test_reasoning_in_the_answers_file_is_echoed_in_the_feedback(tmp_path):
+    """A paper answer's reasoning is printed beside the deciding findings; a non-text reasoning is a clear problem."""
+    path = write(tmp_path, {"differential": ["dvt"], "next_step": "ns_same_day", "reasoning": "One swollen calf after a flight."})
+    r = subprocess.run([sys.executable, "-m", "casebook", "play", CASE_ID, "--answers", path], capture_output=True, text=True)
+    assert r.returncode == 0
+    assert "You wrote: “One swollen calf after a flight.”" in r.stdout
+    bad = write(tmp_path, {"differential": ["dvt"], "next_step": "ns_same_day", "reasoning": 42})
+    r = subprocess.run([sys.executable, "-m", "casebook", "play", CASE_ID, "--answers", bad], capture_output=True, text=True)
+    assert r.returncode == 1 and "$.reasoning: should be text" in r.stderr

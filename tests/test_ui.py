@@ -100,3 +100,30 @@ def test_compare_view_needs_two_to_four_conditions_and_shows_the_table():
     assert list(view.frame.columns) == [BOOK.conditions["dvt"].name.en, BOOK.conditions["gastrocnemius_tear"].name.en]
     apart = BOOK.conditions["dvt"].how_to_tell_from("gastrocnemius_tear").en
     assert view.frame.loc[f"Told apart from {BOOK.conditions['gastrocnemius_tear'].name.en}", BOOK.conditions["dvt"].name.en] == apart
+
+
+def test_typed_reasoning_is_echoed_as_inert_text_and_saved_with_the_attempt():
+    """A student's reasoning (here carrying HTML) reaches the feedback escaped, beside the deciding findings, and the attempt record."""
+    app = CaseApp(BOOK, CASE_ID)
+    typed = 'Swollen calf after a flight <img src=x onerror="alert(1)"> so a clot'
+    app.decision.reasoning.value = typed
+    app.decision.ranks[0].value = "dvt"
+    app.decision.next_step.value = "ns_same_day"
+    app.decision.submit.click()
+    assert f"You wrote: “{typed}”" in app.feedback.text
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in app.feedback.panel.value
+    assert "<img src=x" not in app.feedback.panel.value
+    assert "The deciding findings: The right calf is swollen and measures 3.5 cm more than the left." in app.feedback.text
+    assert app.session.attempt_record()["reasoning"] == typed
+    assert app.decision.reasoning.disabled
+
+
+def test_overlong_reasoning_is_refused_with_a_hint_and_kept_in_the_box():
+    """Reasoning over 1,000 characters gives a clear hint; the text stays in the box so nothing is lost."""
+    app = CaseApp(BOOK, CASE_ID)
+    app.decision.reasoning.value = "calf " * 300
+    app.decision.ranks[0].value = "dvt"
+    app.decision.next_step.value = "ns_same_day"
+    app.decision.submit.click()
+    assert "Your reasoning is 1,499 characters long; keep it to 1,000 (a few sentences)." in app.decision.status.value
+    assert app.decision.reasoning.value == "calf " * 300 and not app.session.submitted

@@ -31,16 +31,22 @@ class DecisionView:
         steps = [(s.text.get(lang), s.id) for s in book.bank.next_steps.values()]
         self.next_step = w.Dropdown(options=[("— choose a next step —", ""), *steps], value="", description="Next step", style={"description_width": "8em"}, layout=w.Layout(width="48em"))
         self.next_step.add_class("cb-next-step")
+        self.reasoning = w.Textarea(
+            value="", description="Reasoning", placeholder="Optional: why do you think so? (saved with your attempt, shown beside the expert's findings)",
+            style={"description_width": "8em"}, layout=w.Layout(width="48em", height="5em"),
+        )
+        self.reasoning.add_class("cb-reasoning")
         self.submit = w.Button(description="Submit", button_style="primary", icon="paper-plane", tooltip="Submit your diagnosis and next step to see the feedback")
         self.submit.add_class("cb-submit")
         self.submit.on_click(log.guard("submitting")(self._on_submit_clicked))
         self.status = w.HTML()
         self.status.add_class("cb-status")
-        self.widget = w.VBox([w.HTML("<h3>4. Diagnosis and next step</h3><p>Rank up to three conditions, most likely first.</p>"), *self.ranks, self.confidence, self.next_step, self.submit, self.status])
+        self.widget = w.VBox([w.HTML("<h3>4. Diagnosis and next step</h3><p>Rank up to three conditions, most likely first.</p>"), *self.ranks, self.confidence, self.next_step, self.reasoning, self.submit, self.status])
         self.widget.add_class("cb-decision")
 
     def _on_submit_clicked(self, _button=None) -> None:
         try:
+            self.session.note(self.reasoning.value)
             self.session.diagnose([d.value for d in self.ranks], int(self.confidence.value))
             if not self.next_step.value:
                 raise SessionError("Choose a next step before submitting.")
@@ -54,11 +60,12 @@ class DecisionView:
 
     def render(self) -> None:
         locked = self.session.submitted
-        for control in (*self.ranks, self.confidence, self.next_step, self.submit):
+        for control in (*self.ranks, self.confidence, self.next_step, self.reasoning, self.submit):
             control.disabled = locked
         if not self.session.differential and not locked:
             for d in self.ranks:
                 d.value = ""
             self.next_step.value = ""
             self.confidence.value = 50
+            self.reasoning.value = ""
             self.status.value = ""
