@@ -43,7 +43,7 @@ validate: $(STAMP) ## validate the bundled cases
 seminar: $(STAMP) ## serve the seminar notebook with Voila (no code shown)
 	$(VENV)/bin/voila --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 notebooks/teacher/02-seminar.ipynb
 
-bench: $(STAMP) ## speed and memory figures (benchmarks/), never part of the tests
+bench: $(STAMP) chromium ## speed and memory figures (benchmarks/), never part of the tests
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 notebooks: $(STAMP) ## re-execute every notebook in place and strip saved widget state (commit them executed)

@@ -1,0 +1,1 @@
+"""Browser tests: JupyterLab and Voila driven by Python Playwright in Debian's Chromium."""
