@@ -127,3 +127,34 @@ def test_overlong_reasoning_is_refused_with_a_hint_and_kept_in_the_box():
     app.decision.submit.click()
     assert "Your reasoning is 1,499 characters long; keep it to 1,000 (a few sentences)." in app.decision.status.value
     assert app.decision.reasoning.value == "calf " * 300 and not app.session.submitted
+
+
+def test_export_box_writes_the_aliases_attempts_and_says_how_many(tmp_path):
+    """Export writes only the current alias's attempts, strips folders from the typed name, and says where the file went."""
+    from casebook.progress import ProgressStore
+    from casebook.ui import ExportView
+
+    store = ProgressStore(tmp_path / "progress.sqlite")
+    store.alias = "calf-detective"
+    app = CaseApp(BOOK, CASE_ID, alias="calf-detective", on_submit=[store.record_session])
+    app.decision.ranks[0].value = "dvt"
+    app.decision.next_step.value = "ns_same_day"
+    app.decision.submit.click()
+    export = ExportView(store, folder=tmp_path)
+    export.name.value = "../../elsewhere/hand-in.txt"
+    export.format.value = "csv"
+    export.button.click()
+    target = tmp_path / "hand-in.csv"
+    assert export.status.value == f"<p>Wrote 1 attempt(s) of <b>calf-detective</b> to <code>{target}</code>. Hand this file in to your teacher.</p>"
+    assert target.read_text(encoding="utf-8").count("\n") == 2 and export.log.lines == []
+
+
+def test_export_with_no_attempts_says_to_play_a_case_first(tmp_path):
+    """An empty export still writes the file and tells the student to play a case first."""
+    from casebook.progress import ProgressStore
+    from casebook.ui import ExportView
+
+    export = ExportView(ProgressStore(tmp_path / "progress.sqlite"), folder=tmp_path)
+    export.button.click()
+    assert "Wrote 0 attempt(s) to" in export.status.value and "play a case first" in export.status.value
+    assert (tmp_path / "my-attempts.jsonl").read_text(encoding="utf-8") == ""
