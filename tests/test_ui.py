@@ -158,3 +158,19 @@ def test_export_with_no_attempts_says_to_play_a_case_first(tmp_path):
     export.button.click()
     assert "Wrote 0 attempt(s) to" in export.status.value and "play a case first" in export.status.value
     assert (tmp_path / "my-attempts.jsonl").read_text(encoding="utf-8") == ""
+
+
+def test_the_start_page_tells_the_student_when_a_damaged_progress_file_was_moved_aside(tmp_path):
+    """A corrupt progress file is moved aside and the alias box shows the store's message naming both files."""
+    from casebook.progress import ProgressStore
+    from casebook.ui import StartPage
+
+    damaged = tmp_path / "progress.sqlite"
+    damaged.write_bytes(b"this is not a database" * 100)
+    store = ProgressStore(damaged)
+    page = StartPage(BOOK, store)
+    assert store.recovered and str(damaged) in store.recovered
+    from html import unescape
+
+    assert unescape(page.alias.status.value).count(store.recovered) == 1
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("progress.sqlite.corrupt-")] != []
