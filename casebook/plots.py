@@ -98,18 +98,23 @@ def missed_questions(table: pd.DataFrame, ax: Axes | None = None, title: str = "
     return ax
 
 
-def questions_per_case(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """Horizontal bars: median history questions asked per case, with the min-max range as a line."""
+def _range_bars(table: pd.DataFrame, ax: Axes | None, columns: tuple[str, str, str], colour: str, xlabel: str, title: str) -> Axes:
+    """Horizontal bars of a median per case with its min-max range as a line (columns: median, min, max)."""
     ax = _axes(ax, _rows_height(len(table)))
-    title = "History questions asked, by case (median, range)"
     if table.empty:
         return _empty(ax, title)
+    median, low, high = columns
     t = table.sort_values("case_id", ascending=False)
-    ax.barh(t["case_id"], t["median"], color="#00838f")
-    ax.hlines(range(len(t)), t["min"], t["max"], color="black", linewidth=1)
-    ax.set_xlabel("questions asked")
+    ax.barh(t["case_id"], t[median], color=colour)
+    ax.hlines(range(len(t)), t[low], t[high], color="black", linewidth=1)
+    ax.set_xlabel(xlabel)
     ax.set_title(title)
     return ax
+
+
+def questions_per_case(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Horizontal bars: median history questions asked per case, with the min-max range as a line."""
+    return _range_bars(table, ax, ("median", "min", "max"), "#00838f", "questions asked", "History questions asked, by case (median, range)")
 
 
 def next_step_safety(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
@@ -132,16 +137,7 @@ def next_step_safety(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
 
 def time_on_case(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Horizontal bars: median minutes on each case, with the min-max range."""
-    ax = _axes(ax, _rows_height(len(table)))
-    title = "Minutes on case (median, range)"
-    if table.empty:
-        return _empty(ax, title)
-    t = table.sort_values("case_id", ascending=False)
-    ax.barh(t["case_id"], t["median_minutes"], color="#5d4037")
-    ax.hlines(range(len(t)), t["min_minutes"], t["max_minutes"], color="black", linewidth=1)
-    ax.set_xlabel("minutes")
-    ax.set_title(title)
-    return ax
+    return _range_bars(table, ax, ("median_minutes", "min_minutes", "max_minutes"), "#5d4037", "minutes", "Minutes on case (median, range)")
 
 
 def attempts_over_time(table: pd.DataFrame, ax: Axes | None = None) -> Axes:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -92,46 +92,32 @@ def server_home() -> Iterator[Path]:
         yield Path(d)
 
 
+def _serve(start: Callable[[], Server]) -> Iterator[Server]:
+    """Start a server for the session and stop it by process id at the end; a server that will not start fails the tests with its log."""
+    try:
+        server = start()
+    except RuntimeError as e:
+        pytest.fail(str(e), pytrace=False)
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def lab(server_home: Path) -> Iterator[Server]:
     """JupyterLab rooted at the repo (loopback, token, free port, windowing mode off), stopped by process id at the end."""
-    try:
-        server = start_lab(server_home / "lab")
-    except RuntimeError as e:
-        message = str(e)
-    else:
-        yield server
-        server.stop()
-        return
-    pytest.fail(message, pytrace=False)
+    yield from _serve(lambda: start_lab(server_home / "lab"))
 
 
 @pytest.fixture(scope="session")
 def voila(server_home: Path) -> Iterator[Server]:
     """Voila serving the repo's notebooks (/voila/render/<path>), stopped by process id at the end."""
-    try:
-        server = start_voila(server_home / "voila")
-    except RuntimeError as e:
-        message = str(e)
-    else:
-        yield server
-        server.stop()
-        return
-    pytest.fail(message, pytrace=False)
+    yield from _serve(lambda: start_voila(server_home / "voila"))
 
 
 @pytest.fixture(scope="session")
 def voila_seminar(server_home: Path) -> Iterator[Server]:
     """Voila serving only the seminar notebook at /, exactly as `make seminar` does, stopped by process id at the end."""
-    try:
-        server = start_voila(server_home / "voila-seminar", REPO / SEMINAR_NOTEBOOK)
-    except RuntimeError as e:
-        message = str(e)
-    else:
-        yield server
-        server.stop()
-        return
-    pytest.fail(message, pytrace=False)
+    yield from _serve(lambda: start_voila(server_home / "voila-seminar", REPO / SEMINAR_NOTEBOOK))
 
 
 @pytest.fixture(scope="session")
