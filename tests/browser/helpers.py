@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import runpy
 import secrets
 import shutil
 import signal
@@ -48,17 +49,12 @@ CHROMIUM_MISSING = (
 # What a student reads when a widget cannot be shown (JupyterLab and Voila use the same words).
 WIDGET_ERROR = "Error displaying widget"
 
-# Payloads of tests/data/hostile (every text field there carries all of them).
-PAYLOADS = (
-    "<script>window.__pwned=1</script>",
-    '<img src=x onerror="window.__pwned=1">',
-    '<a href="javascript:window.__pwned=1">click me</a>',
-    '<svg onload="window.__pwned=1"></svg>',
-    "<img src=y onerror=\"alert('pwned')\">",
-    '<iframe srcdoc="<script>parent.__pwned=1</script>"></iframe>',
-)
+# Payloads of tests/data/hostile (every text field there carries all of them), taken from the script that writes that folder.
+_MADE_HOSTILE = runpy.run_path(str(REPO / "tests" / "data" / "hostile" / "make_hostile.py"))
+PAYLOADS = tuple(p for p in _MADE_HOSTILE["PAYLOADS"] if p.startswith("<"))
 RTL_TEXT = "עברית"
 EMOJI_TEXT = "🦵🩺💥"
+assert any(RTL_TEXT in p for p in _MADE_HOSTILE["PAYLOADS"]) and EMOJI_TEXT in _MADE_HOSTILE["PAYLOADS"], "make_hostile.py changed its payloads"
 HOSTILE_ALIAS = '<img src=x onerror="window.__pwned=1">'
 
 

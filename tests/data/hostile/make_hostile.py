@@ -1,7 +1,7 @@
 """Rebuilds this hostile cases folder from the bundled DVT case: every text field carries HTML and script payloads.
 
 Run it when the question bank or the file formats change: `.venv/bin/python tests/data/hostile/make_hostile.py`.
-The payloads match tests/browser/helpers.py (PAYLOADS, RTL_TEXT, EMOJI_TEXT).
+tests/browser/helpers.py reads PAYLOADS from here.
 """
 
 from __future__ import annotations
