@@ -74,14 +74,6 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "sciatica--unknown-defining-question.json": ("conditions", "$.defining_answers[0].question", "unknown question 'q_back_pian'", "did you mean 'q_back_pain'?"),
     "sciatica--unknown-defining-answer-choice.json": ("conditions", "$.defining_answers[0].options[0]", "question 'q_back_pain' has no answer choice 'often'", "use one of: yes, no"),
 }
-NOT_CHECKED_YET: dict[str, str] = {}  # fixtures whose problem the validator does not catch yet (xfail, strict)
-
-
-def _params(known_gaps: dict[str, str] | None = None) -> list:
-    gaps = {**NOT_CHECKED_YET, **(known_gaps or {})}
-    return [pytest.param(f, marks=pytest.mark.xfail(reason=gaps[f], strict=True)) if f in gaps else f for f in FIXTURES]
-
-
 def place(fixture: str, cases_dir: Path) -> Path:
     """Copy a fixture into a cases folder as NAME.json, where its expectation says; returns the new path."""
     where = EXPECTED[fixture][0]
@@ -118,7 +110,7 @@ def test_the_small_casebook_is_valid(tmp_cases_dir):
     assert set(book.conditions) == set(CONDITION_IDS)
 
 
-@pytest.mark.parametrize("fixture", _params())
+@pytest.mark.parametrize("fixture", FIXTURES)
 def test_loading_reports_the_fixture_problem_and_keeps_the_valid_files(fixture, tmp_cases_dir):
     """Loading a folder with one broken file gives that file's expected problem; every valid case and condition still loads."""
     dest = place(fixture, tmp_cases_dir)
@@ -128,14 +120,14 @@ def test_loading_reports_the_fixture_problem_and_keeps_the_valid_files(fixture, 
     assert set(book.conditions) == set(CONDITION_IDS)
 
 
-@pytest.mark.parametrize("fixture", _params())
+@pytest.mark.parametrize("fixture", FIXTURES)
 def test_validate_file_reports_the_same_problem(fixture, tmp_cases_dir):
     """Validating the broken file alone gives the same problem as loading its folder."""
     dest = place(fixture, tmp_cases_dir)
     assert_is_expected_problem(fixture, validate_file(dest), str(dest.relative_to(tmp_cases_dir.parent)))
 
 
-@pytest.mark.parametrize("fixture", _params())
+@pytest.mark.parametrize("fixture", FIXTURES)
 def test_cli_prints_file_path_message_and_hint(fixture, tmp_cases_dir, capsys):
     """`casebook validate FILE` exits 1 and prints the file, then 'PATH: message' and 'how to fix: hint' lines."""
     dest = place(fixture, tmp_cases_dir)
