@@ -39,3 +39,16 @@ def comparison_table(book: Casebook, condition_ids: Sequence[str], lang: str = "
             cells.append(t(apart) if apart else "—")
         data[t(c.name)] = cells
     return pd.DataFrame(data, index=index)
+
+
+def comparison_html(frame) -> str:
+    """A comparison table (or some of its rows) as escaped HTML, each listed item on its own line (pandas' own to_html shows them as a literal backslash-n)."""
+    from html import escape
+
+    head = "".join(f'<th scope="col">{escape(str(col))}</th>' for col in frame.columns)
+    rows = "".join(
+        f'<tr><th scope="row">{escape(str(label))}</th>' + "".join(f"<td>{escape(str(cell)).replace(chr(10), '<br>')}</td>" for cell in row) + "</tr>"
+        for label, row in zip(frame.index, frame.itertuples(index=False), strict=True)
+    )
+    return f'<table class="cb-compare"><thead><tr><th></th>{head}</tr></thead><tbody>{rows}</tbody></table>'
+

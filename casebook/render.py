@@ -17,10 +17,12 @@ STYLE = """
 .cb-complaint { border-left: 4px solid #1f5fa8; background: #eef4fb; color: #111; padding: 0.5em 0.8em; }
 .cb-complaint q { font-style: italic; }
 .cb-transcript { max-height: 22em; overflow-y: auto; }
-.cb-transcript dt { font-weight: 600; margin-top: 0.4em; color: #222; }
-.cb-transcript dd { margin: 0 0 0 1.2em; color: #111; }
+.cb-transcript { display: block; line-height: 1.45; }
+.cb-transcript dt { display: block; float: none; width: auto; max-width: none; text-align: left; font-weight: 600; margin-top: 0.4em; color: #222; }
+.cb-transcript dd { display: block; float: none; margin: 0 0 0 1.2em; color: #111; }
 .cb-item { border-left: 6px solid #888; padding: 0.3em 0.8em; margin: 0.5em 0; background: #fafafa; color: #111; }
 .cb-item ul { margin: 0.2em 0; padding-left: 1.3em; }
+.cb-item, .cb-item li, .cb-case-header, .cb-hint { line-height: 1.45; }
 .cb-level { display: inline-block; font-size: 0.8em; font-weight: 700; border: 1px solid currentColor; border-radius: 3px; padding: 0 0.35em; margin-right: 0.4em; }
 .cb-good { border-color: #1b7f3b; } .cb-good .cb-level { color: #1b7f3b; }
 .cb-partial { border-color: #a66a00; } .cb-partial .cb-level { color: #8a5800; }
@@ -32,6 +34,7 @@ STYLE = """
 .cb-log { font-family: monospace; color: #b3261e; }
 .cb-large { font-size: 26px; line-height: 1.4; max-width: none; }
 .cb-large .cb-transcript { max-height: none; }
+.cb-app button.cb-question, .cb-app button.cb-exam, .cb-app button.cb-investigation { white-space: normal; text-align: left; max-width: 100%; line-height: 1.3; padding-top: 4px; padding-bottom: 4px; }
 .cb-compare td, .cb-compare th { vertical-align: top; text-align: left; padding: 0.3em 0.6em; border-bottom: 1px solid #ddd; }
 </style>
 """

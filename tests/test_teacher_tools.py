@@ -86,3 +86,16 @@ def test_readme_worked_example_validates(tmp_path):
     book = casebook.load(folder)
     assert [str(p) for p in book.problems] == []
     assert list(book.cases) == ["calf-after-squash"]
+
+
+def test_comparison_html_puts_each_item_on_its_own_line_and_escapes_text():
+    """Listed items become separate lines (never a literal backslash-n) and every cell and label is escaped."""
+    import pandas as pd
+
+    from casebook.compare import comparison_html
+
+    frame = pd.DataFrame({"A <b>": ["one\ntwo"], "B": ["<script>x</script>"]}, index=["Key <i>features</i>"])
+    html = comparison_html(frame)
+    assert "<td>one<br>two</td>" in html and "\\n" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html and "<script>" not in html
+    assert '<th scope="col">A &lt;b&gt;</th>' in html and '<th scope="row">Key &lt;i&gt;features&lt;/i&gt;</th>' in html

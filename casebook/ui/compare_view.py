@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from ..compare import comparison_table
+from ..compare import comparison_html, comparison_table
 from ..model import Casebook
 from .log_view import ErrorLog
 
@@ -36,5 +36,5 @@ class CompareView:
             return
         self.status.value = ""
         self.frame = comparison_table(self.book, ids, self.lang)
-        html = self.frame.to_html(escape=True, classes="cb-compare", border=0)
-        self.table.value = '<div style="overflow-x:auto"><style>.cb-compare td{white-space:pre-line;vertical-align:top;min-width:14em}</style>' + html + "</div>"
+        html = comparison_html(self.frame)
+        self.table.value = '<div style="overflow-x:auto"><style>.cb-compare td{vertical-align:top;min-width:14em}</style>' + html + "</div>"

@@ -6,7 +6,7 @@ from html import escape
 
 import ipywidgets as w
 
-from ..compare import comparison_table
+from ..compare import comparison_html, comparison_table
 from ..model import Casebook
 from ..render import STYLE
 from ..seminar import SeminarStep, compare_ids, seminar_steps
@@ -43,7 +43,8 @@ class SeminarView:
         case = self.book.case(case_id)
         ids = compare_ids(case)
         frame = comparison_table(self.book, ids, self.lang)
-        table = frame.loc[["Key features", *[f"Told apart from {self.book.condition_name(i, self.lang)}" for i in ids[1:]]]].to_html(escape=True, border=0, classes="cb-compare")
+        table = frame.loc[["Key features", *[f"Told apart from {self.book.condition_name(i, self.lang)}" for i in ids[1:]]]]
+        table = comparison_html(table)
         self.steps: list[SeminarStep] = [*seminar_steps(self.book, case, self.lang), SeminarStep("compare", "Side by side", f"<h3>Side by side</h3>{table}")]
         self.shown = 1
         self.render()
