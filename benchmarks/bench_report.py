@@ -17,14 +17,9 @@ PER_FILE = 200
 def write_class(folder: Path, files: int, per_file: int) -> int:
     """``files`` JSONL files of ``per_file`` attempts each, cloned from the made-up class (events included); returns bytes written."""
     from casebook.demo import demo_folder
+    from casebook.progress import iter_records
 
-    base = []
-    for path in sorted(demo_folder().glob("demo-student-*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                base.append(json.loads(line))
-            except json.JSONDecodeError:
-                continue  # the planted broken line
+    base = [record for path in sorted(demo_folder().glob("demo-student-*.jsonl")) for _, record, _ in iter_records(path) if record]
     total = 0
     for f in range(files):
         lines = []

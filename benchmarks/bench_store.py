@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import copy
-import json
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
 from casebook.demo import demo_folder
-from casebook.progress import ProgressStore
+from casebook.progress import ProgressStore, iter_records
 
 WRITES = 1000
 
@@ -21,15 +20,8 @@ def p95(values: list[float]) -> float:
 
 
 def templates() -> list[dict]:
-    """Realistic attempt records (with their events) from the made-up class."""
-    records = []
-    for path in sorted(demo_folder().glob("demo-student-*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError:
-                continue  # the planted broken line
-    return records
+    """Realistic attempt records (with their events) from the made-up class; the planted broken line is left out."""
+    return [record for path in sorted(demo_folder().glob("demo-student-*.jsonl")) for _, record, _ in iter_records(path) if record]
 
 
 def main() -> None:
