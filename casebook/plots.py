@@ -29,44 +29,53 @@ def _empty(ax: Axes, title: str) -> Axes:
     return ax
 
 
-def _rows_height(n: int) -> float:
+def rows_height(n: int) -> float:
+    """Figure height in inches for a chart with one bar per row."""
     return max(2.5, 0.32 * n + 1.2)
+
+
+def confusion_size(n: int) -> tuple[float, float]:
+    """Figure (width, height) in inches for an n-by-n confusion matrix."""
+    n = max(n, 1)
+    return max(5.0, 0.45 * n + 3), max(3.5, 0.4 * n + 2)
+
+
+def _share_bars(ax: Axes, labels, shares, colour: str, xlabel: str, title: str) -> Axes:
+    """Horizontal bars of shares from 0 to 1, one per label."""
+    ax.barh(labels, shares, color=colour)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    return ax
 
 
 def accuracy_by_case(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Horizontal bars: share of attempts with the right leading diagnosis, per case (lowest first)."""
-    ax = _axes(ax, _rows_height(len(table)))
+    ax = _axes(ax, rows_height(len(table)))
     title = "Right leading diagnosis, by case"
     if table.empty:
         return _empty(ax, title)
     t = table.sort_values(["accuracy", "case_id"], ascending=[False, True])
-    ax.barh(t["case_id"], t["accuracy"], color="#1565c0")
+    _share_bars(ax, t["case_id"], t["accuracy"], "#1565c0", "share of attempts", title)
     for y, (acc, n) in enumerate(zip(t["accuracy"], t["attempts"], strict=True)):
         ax.text(min(acc + 0.01, 0.9), y, f"{acc:.0%} of {n}", va="center", fontsize=8)
-    ax.set_xlim(0, 1)
-    ax.set_xlabel("share of attempts")
-    ax.set_title(title)
     return ax
 
 
 def accuracy_by_condition(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Horizontal bars: accuracy per condition (the correct diagnosis of the case)."""
-    ax = _axes(ax, _rows_height(len(table)))
+    ax = _axes(ax, rows_height(len(table)))
     title = "Right leading diagnosis, by condition"
     if table.empty:
         return _empty(ax, title)
     t = table.sort_values(["accuracy", "condition"], ascending=[False, True])
-    ax.barh(t["condition"], t["accuracy"], color="#6a1b9a")
-    ax.set_xlim(0, 1)
-    ax.set_xlabel("share of attempts")
-    ax.set_title(title)
-    return ax
+    return _share_bars(ax, t["condition"], t["accuracy"], "#6a1b9a", "share of attempts", title)
 
 
 def confusion_matrix(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Heat map of the confusion matrix: correct diagnosis (rows) against the leading diagnosis chosen (columns), counts in the cells."""
-    n = max(len(table.index), 1)
-    ax = _axes(ax, height=max(3.5, 0.4 * n + 2), width=max(5.0, 0.45 * n + 3))
+    width, height = confusion_size(len(table.index))
+    ax = _axes(ax, height=height, width=width)
     title = "Correct diagnosis vs leading diagnosis chosen"
     if table.empty:
         return _empty(ax, title)
@@ -88,7 +97,7 @@ def confusion_matrix(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
 def missed_questions(table: pd.DataFrame, ax: Axes | None = None, title: str = "Key questions missed most", top: int = 15) -> Axes:
     """Horizontal bars: how often each question was missed (missed_key_questions or missed_red_flags tables), most missed at the top."""
     t = table.head(top)
-    ax = _axes(ax, _rows_height(len(t)))
+    ax = _axes(ax, rows_height(len(t)))
     if t.empty:
         return _empty(ax, title)
     t = t.iloc[::-1]
@@ -100,7 +109,7 @@ def missed_questions(table: pd.DataFrame, ax: Axes | None = None, title: str = "
 
 def _range_bars(table: pd.DataFrame, ax: Axes | None, columns: tuple[str, str, str], colour: str, xlabel: str, title: str) -> Axes:
     """Horizontal bars of a median per case with its min-max range as a line (columns: median, min, max)."""
-    ax = _axes(ax, _rows_height(len(table)))
+    ax = _axes(ax, rows_height(len(table)))
     if table.empty:
         return _empty(ax, title)
     median, low, high = columns
@@ -119,7 +128,7 @@ def questions_per_case(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
 
 def next_step_safety(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Stacked horizontal bars: next steps chosen per case, by verdict (correct, acceptable, not indicated, unsafe)."""
-    ax = _axes(ax, _rows_height(len(table)))
+    ax = _axes(ax, rows_height(len(table)))
     title = "Next step chosen, by case"
     if table.empty:
         return _empty(ax, title)
@@ -160,7 +169,7 @@ def attempts_over_time(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
 
 def scores_by_condition(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Heat map: mean score (0 to 1) per condition (rows) and score kind (columns), values written in the cells."""
-    ax = _axes(ax, _rows_height(len(table)))
+    ax = _axes(ax, rows_height(len(table)))
     title = "Mean scores, by condition"
     if table.empty:
         return _empty(ax, title)
@@ -180,13 +189,9 @@ def scores_by_condition(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
 
 def scores_by_topic(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Horizontal bars: share of the key questions asked, per question topic."""
-    ax = _axes(ax, _rows_height(len(table)))
+    ax = _axes(ax, rows_height(len(table)))
     title = "Key questions asked, by topic"
     if table.empty:
         return _empty(ax, title)
     t = table.iloc[::-1]
-    ax.barh(t["topic"], t["share_asked"], color="#00695c")
-    ax.set_xlim(0, 1)
-    ax.set_xlabel("share of key questions asked")
-    ax.set_title(title)
-    return ax
+    return _share_bars(ax, t["topic"], t["share_asked"], "#00695c", "share of key questions asked", title)

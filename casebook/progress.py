@@ -272,9 +272,7 @@ class ProgressStore:
         self._lock = threading.RLock()
         try:
             self._conn = self._open()
-        except ProgressStoreError:
-            raise
-        except (sqlite3.DatabaseError, OSError) as e:
+        except (sqlite3.DatabaseError, OSError) as e:  # a ProgressStoreError (newer file) passes through untouched
             if not _is_damage(e):
                 raise ProgressStoreError(f"The progress file {self.path} cannot be opened right now ({e}); it was left untouched. Try again in a moment.") from e
             self._conn = self._recover(e)

@@ -77,8 +77,4 @@ def transcript_html(entries: list[tuple[str, str]], heading: str = "History so f
     return f'<div class="cb-transcript" aria-live="polite"><h4>{escape(heading)} ({len(entries)})</h4><dl>{rows}</dl></div>'
 
 
-def message_html(text: str, css: str = "cb-log") -> str:
-    return f'<div class="{escape(css)}">{escape(text)}</div>'
-
-
 DISCLAIMER = "Teaching material for students: not a diagnostic device and not medical advice."

@@ -88,13 +88,13 @@ def class_tables(df: pd.DataFrame, problems: list[RecordProblem], book: Casebook
     }
 
 
-def _figure_rows(name: str, table: pd.DataFrame) -> tuple[float, float]:
-    n = max(len(table), 1)
+def _figure_size(name: str, table: pd.DataFrame) -> tuple[float, float]:
+    from . import plots
+
     if name == "confusion_matrix":
-        return max(5.0, 0.45 * n + 3), max(3.5, 0.4 * n + 2)
-    if name in ("missed_key_questions", "missed_red_flags"):
-        n = min(n, 15)
-    return 7.0, max(2.5, 0.32 * n + 1.2)
+        return plots.confusion_size(len(table))
+    shown = min(len(table), 15) if name in ("missed_key_questions", "missed_red_flags") else len(table)  # missed_questions shows the top 15
+    return 7.0, plots.rows_height(shown)
 
 
 def _figure_makers() -> dict[str, Callable]:
@@ -118,7 +118,7 @@ def write_figures(tables: dict[str, pd.DataFrame], out_dir: Path) -> dict[str, P
 
     written = {}
     for name, make in _figure_makers().items():
-        fig = Figure(figsize=_figure_rows(name, tables[name]), layout="constrained")
+        fig = Figure(figsize=_figure_size(name, tables[name]), layout="constrained")
         make(tables[name], fig.add_subplot())
         path = out_dir / f"{name}.png"
         fig.savefig(path, dpi=100)
@@ -168,8 +168,15 @@ def build_report(
     folder, out_dir = Path(folder), Path(out_dir)
     if book is None:
         book = _bundled_book()
-    files = len(analytics.attempt_files(folder)) if folder.is_dir() else 0
-    df, problems = analytics.read_folder(folder, on_progress=on_progress or TextProgress())
+    progress = on_progress or TextProgress()
+    files = 0
+
+    def count_files(done: int, total: int) -> None:
+        nonlocal files
+        files = total
+        progress(done, total)
+
+    df, problems = analytics.read_folder(folder, on_progress=count_files)
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = class_tables(df, problems, book)
     head = analytics.class_summary(df, problems)

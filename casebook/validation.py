@@ -48,7 +48,8 @@ def _inline_refs(node: Any, defs: Mapping[str, Any]) -> Any:
 @cache
 def _validator(kind: str) -> Draft202012Validator:
     # $ref look-ups are two thirds of validation time: inlining them once makes loading about 40% faster, same errors.
-    return Draft202012Validator(_inline_refs(schema(kind), schema(kind).get("$defs", {})))
+    full = schema(kind)
+    return Draft202012Validator(_inline_refs(full, full.get("$defs", {})))
 
 
 def json_path(parts: Iterable[Any]) -> str:
@@ -70,14 +71,12 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _describe(error: ValidationError, root: Mapping | None = None) -> tuple[str, str]:
+def _describe(error: ValidationError) -> tuple[str, str]:
     """(what is wrong, how to fix it) for one schema error, in words a teacher understands."""
     v, s, inst = error.validator, error.schema, error.instance
     if v == "required":
         name = error.message.split("'")[1] if "'" in error.message else error.message
-        prop = s.get("properties", {}).get(name, {})
-        ref = prop.get("$ref", "")
-        desc = prop.get("description") or ((root or {}).get("$defs", {}).get(ref.rsplit("/", 1)[-1], {}).get("description", "") if ref.startswith("#/$defs/") else "")
+        desc = s.get("properties", {}).get(name, {}).get("description", "")  # $refs are inlined, so shared definitions carry theirs
         return f"missing required field '{name}'", f"add \"{name}\"" + (f" ({desc})" if desc else "")
     if v == "additionalProperties":
         allowed = ", ".join(sorted(s.get("properties", {})))
@@ -131,7 +130,7 @@ def schema_problems(data: Any, kind: str, file: str) -> list[Problem]:
         if error.validator in ("oneOf", "anyOf") and error.context and not _is_local_text(error.schema):
             error = max(error.context, key=lambda e: len(e.absolute_path))
         path = json_path(error.absolute_path)
-        what, fix = _describe(error, schema(kind))
+        what, fix = _describe(error)
         key = path + what
         if key in seen:
             continue

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +115,15 @@ def write(path: Path, content: bytes | Any) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def placed(path: Path, content: bytes | Any) -> Iterator[Path]:
+    """A file written into the shared fuzz folder for one example, removed afterwards so the next example starts clean."""
+    try:
+        yield write(path, content)
+    finally:
+        path.unlink(missing_ok=True)
+
+
 @FAST
 @given(content=file_contents)
 def test_read_json_returns_data_or_problems(cases_dir, content):
@@ -130,46 +141,34 @@ def test_read_json_returns_data_or_problems(cases_dir, content):
 @example(content=b'{"id": "fuzz", "title": NaN}')
 def test_any_bytes_as_a_case_file_load_or_give_problems(cases_dir, content):
     """Any bytes in a case file: the folder still loads, other cases are kept, and the file is loaded or reported."""
-    path = write(cases_dir / "vignettes" / "fuzz.json", content)
-    try:
+    with placed(cases_dir / "vignettes" / "fuzz.json", content) as path:
         check_folder(cases_dir, path)
-    finally:
-        path.unlink()
 
 
 @FAST
 @given(data=mutated(make_case(id="fuzz"), CASE_PATHS))
 def test_mutated_case_loads_or_gives_problems(cases_dir, data):
     """A valid case with one field replaced or removed is either still valid or reported, never a crash."""
-    path = write(cases_dir / "vignettes" / "fuzz.json", data)
-    try:
+    with placed(cases_dir / "vignettes" / "fuzz.json", data) as path:
         check_folder(cases_dir, path)
-    finally:
-        path.unlink()
 
 
 @FAST
 @given(data=mutated(make_condition(id="fuzz_condition"), CONDITION_PATHS) | json_values)
 def test_mutated_condition_loads_or_gives_problems(cases_dir, data):
     """A condition file with one field changed (or any JSON value) is either valid or reported, never a crash."""
-    path = write(cases_dir / "conditions" / "fuzz_condition.json", data)
-    try:
+    with placed(cases_dir / "conditions" / "fuzz_condition.json", data) as path:
         check_folder(cases_dir, path)
-    finally:
-        path.unlink()
 
 
 @settings(FAST, max_examples=25)
 @given(content=file_contents | mutated(make_case(id="fuzz"), CASE_PATHS))
 def test_validate_file_returns_problems(cases_dir, content):
     """validate_file on any file content returns a list of Problems (empty only when the file is a valid case)."""
-    path = write(cases_dir / "vignettes" / "fuzz.json", content)
-    try:
+    with placed(cases_dir / "vignettes" / "fuzz.json", content) as path:
         problems = validate_file(path)
         assert isinstance(problems, list) and all(isinstance(p, Problem) and p.message for p in problems)
         assert (problems == []) == ("fuzz" in casebook.load(cases_dir).cases)
-    finally:
-        path.unlink()
 
 
 @st.composite
@@ -230,23 +229,17 @@ HUGE_INT = "9" * 5000  # beyond Python's default limit for int(str): json.loads 
 
 def test_a_huge_number_is_a_problem_not_a_crash(cases_dir):
     """A number with 5,000 digits in a case file is reported as a problem of that file."""
-    path = write(cases_dir / "vignettes" / "fuzz.json", f'{{"id": "fuzz", "schema_version": {HUGE_INT}}}'.encode())
-    try:
+    with placed(cases_dir / "vignettes" / "fuzz.json", f'{{"id": "fuzz", "schema_version": {HUGE_INT}}}'.encode()) as path:
         check_folder(cases_dir, path)
-    finally:
-        path.unlink()
 
 
 def test_a_lone_surrogate_escape_prints_no_traceback(cases_dir, capsys):
     """A "\\ud800" escape in a case file is reported by `casebook validate`, and printing it does not crash."""
-    path = write(cases_dir / "vignettes" / "fuzz.json", b'{"id": "fuzz", "patient": {"age": ["\\ud800"], "sex": "male"}}')
-    try:
+    with placed(cases_dir / "vignettes" / "fuzz.json", b'{"id": "fuzz", "patient": {"age": ["\\ud800"], "sex": "male"}}'):
         env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
         result = subprocess.run([sys.executable, "-m", "casebook", "validate", str(cases_dir)], capture_output=True, text=True, timeout=120, env=env)
         assert "Traceback" not in result.stdout + result.stderr
         assert result.returncode == 1
-    finally:
-        path.unlink()
 
 
 def test_main_in_process_survives_a_bad_answers_file(cases_dir, capsys):
