@@ -78,7 +78,9 @@ def click_to_feedback(page, book, case, clicks: int = CLICKS) -> list[float]:
         choose(app, "cb-next-step", step)
         app.evaluate(WATCH_SUBMIT)
         app.locator(".cb-submit").click()
-        page.wait_for_function("() => window.__fb && window.__fb.t1 !== null && window.__fb.t0 !== null", polling="raf", timeout=30_000)
+        page.wait_for_function(
+            "() => window.__fb && window.__fb.t1 !== null && window.__fb.t0 !== null", polling="raf", timeout=30_000
+        )
         out.append(page.evaluate("() => window.__fb.t1 - window.__fb.t0"))
         app.locator(".cb-restart").click()
         expect(app.locator(".cb-feedback-panel")).to_have_text("Feedback appears here after you submit.")
@@ -104,9 +106,15 @@ def lab_load(browser, lab, notebook: Path) -> tuple[float, float]:
     t_open = time.perf_counter()
     page.goto(lab.url(lab_path(notebook)))
     page.locator(f"{PANEL} .jp-Cell").first.wait_for(timeout=120_000)
-    until_effect(page, lambda: lab_menu(page, "Edit", "Clear Outputs of All Cells"), lambda: expect(page.locator(f"{PANEL} .jp-OutputArea-output")).to_have_count(0, timeout=5_000))
+    until_effect(
+        page,
+        lambda: lab_menu(page, "Edit", "Clear Outputs of All Cells"),
+        lambda: expect(page.locator(f"{PANEL} .jp-OutputArea-output")).to_have_count(0, timeout=5_000),
+    )
     first_prompt = page.locator(f"{PANEL} .jp-CodeCell .jp-InputPrompt").first
-    runs: list[float] = []  # when Run All was chosen; only the last choice counts (an earlier one may have been dropped)
+    runs: list[
+        float
+    ] = []  # when Run All was chosen; only the last choice counts (an earlier one may have been dropped)
 
     def run_all() -> None:
         runs.append(time.perf_counter())
@@ -148,7 +156,10 @@ def main() -> int:
             voila_clicks = click_to_feedback(page, book, case)
             page.close()
 
-            lab_runs = [lab_load(browser, lab, copy_notebook(PLAY_NOTEBOOK, scratch, name=f"bench-{i}.ipynb")) for i in range(LOADS)]
+            lab_runs = [
+                lab_load(browser, lab, copy_notebook(PLAY_NOTEBOOK, scratch, name=f"bench-{i}.ipynb"))
+                for i in range(LOADS)
+            ]
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             notebook = copy_notebook(PLAY_NOTEBOOK, scratch, name="bench-clicks.ipynb")
             open_in_lab(page, lab, notebook, done_text="Novice feedback checked:")

@@ -87,8 +87,10 @@ def main() -> None:
     print(f"{'bare Button.click() setting one HTML widget':46} {statistics.median(bare):10.3f} {p95(bare):10.3f}")
     print(f"{'submit click -> feedback panel rendered':46} {statistics.median(submit):10.3f} {p95(submit):10.3f}")
     print(f"ratio of medians (submit / bare HTML callback): {statistics.median(submit) / statistics.median(bare):.0f}x")
-    print(f"kernel memory: start {start_rss:.0f} MiB, after imports + load {after_import:.0f} MiB, "
-          f"after ten played cases {after_ten:.0f} MiB (+{after_ten - before_ten:.1f} MiB for the ten)")
+    print(
+        f"kernel memory: start {start_rss:.0f} MiB, after imports + load {after_import:.0f} MiB, "
+        f"after ten played cases {after_ten:.0f} MiB (+{after_ten - before_ten:.1f} MiB for the ten)"
+    )
 
 
 def run_in_kernel() -> None:
@@ -111,7 +113,9 @@ def run_in_kernel() -> None:
                 if reply["parent_header"].get("msg_id") == msg_id:
                     break
             if reply["content"]["status"] != "ok":
-                raise SystemExit(f"the benchmark failed in the kernel: {reply['content'].get('ename')}: {reply['content'].get('evalue')}")
+                raise SystemExit(
+                    f"the benchmark failed in the kernel: {reply['content'].get('ename')}: {reply['content'].get('evalue')}"
+                )
             print(out.read_text(encoding="utf-8"), end="")
         finally:
             kc.stop_channels()

@@ -51,7 +51,9 @@ def write_copies(folder: Path, n: int) -> Path:
     (folder / "vignettes").mkdir(parents=True)
     for i in range(n):
         case_id = f"{TEMPLATE_CASE}-{i:04d}"
-        (folder / "vignettes" / f"{case_id}.json").write_text(json.dumps({**template, "id": case_id}, indent=2, ensure_ascii=False), encoding="utf-8")
+        (folder / "vignettes" / f"{case_id}.json").write_text(
+            json.dumps({**template, "id": case_id}, indent=2, ensure_ascii=False), encoding="utf-8"
+        )
     return folder
 
 
@@ -70,28 +72,44 @@ def import_seconds(runs: int) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3, help="timed runs per row (median reported; default 3)")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[250, 500, 1000], help="numbers of generated cases (default 250 500 1000)")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[250, 500, 1000],
+        help="numbers of generated cases (default 250 500 1000)",
+    )
     args = parser.parse_args(argv)
 
     rows = []
     casebook.load()  # first use: compiles the schema validators, which every later row reuses
     with tempfile.TemporaryDirectory(prefix="casebook-bench-") as tmp:
-        for label, folder in [("bundled cases/", None)] + [(f"{n} generated", write_copies(Path(tmp) / f"cases-{n}", n)) for n in args.sizes]:
+        for label, folder in [("bundled cases/", None)] + [
+            (f"{n} generated", write_copies(Path(tmp) / f"cases-{n}", n)) for n in args.sizes
+        ]:
             book, mib = peak_mib(lambda folder=folder: casebook.load(folder))
             seconds = median_seconds(lambda folder=folder: casebook.load(folder), args.runs)
             rows.append((label, len(book.cases), len(book.problems), seconds, mib))
 
-    print(f"load + validate (casebook.load: parse, schema pass, cross-reference pass), median of {args.runs} runs (wall and CPU time; CPU is steadier on a busy machine), Python {sys.version.split()[0]}")
-    print(f"{'folder':<16} {'valid cases':>11} {'problems':>8} {'wall s':>8} {'CPU s':>8} {'CPU ms/case':>11} {'peak MiB':>9}")
+    print(
+        f"load + validate (casebook.load: parse, schema pass, cross-reference pass), median of {args.runs} runs (wall and CPU time; CPU is steadier on a busy machine), Python {sys.version.split()[0]}"
+    )
+    print(
+        f"{'folder':<16} {'valid cases':>11} {'problems':>8} {'wall s':>8} {'CPU s':>8} {'CPU ms/case':>11} {'peak MiB':>9}"
+    )
     for label, cases, problems, (wall, cpu), mib in rows:
         per_case = f"{1000 * cpu / cases:11.2f}" if cases else f"{'-':>11}"
         print(f"{label:<16} {cases:>11} {problems:>8} {wall:>8.3f} {cpu:>8.3f} {per_case} {mib:>9.1f}")
     generated = [r for r in rows[1:] if r[1]]
     if len(generated) > 1:
         first = generated[0]
-        growth = ", ".join(f"{r[1] / first[1]:.0f}x cases -> {r[3][1] / first[3][1]:.2f}x CPU time" for r in generated[1:])
+        growth = ", ".join(
+            f"{r[1] / first[1]:.0f}x cases -> {r[3][1] / first[3][1]:.2f}x CPU time" for r in generated[1:]
+        )
         print(f"growth against {first[1]} cases: {growth} (linear when the two factors match)")
-    print(f"import casebook in a fresh interpreter: {import_seconds(3):.2f} s (median of 3, interpreter start-up subtracted)")
+    print(
+        f"import casebook in a fresh interpreter: {import_seconds(3):.2f} s (median of 3, interpreter start-up subtracted)"
+    )
     return 0
 
 

@@ -19,7 +19,12 @@ def write_class(folder: Path, files: int, per_file: int) -> int:
     from casebook.demo import demo_folder
     from casebook.progress import iter_records
 
-    base = [record for path in sorted(demo_folder().glob("demo-student-*.jsonl")) for _, record, _ in iter_records(path) if record]
+    base = [
+        record
+        for path in sorted(demo_folder().glob("demo-student-*.jsonl"))
+        for _, record, _ in iter_records(path)
+        if record
+    ]
     total = 0
     for f in range(files):
         lines = []
@@ -57,15 +62,21 @@ def main() -> None:
         folder.mkdir()
         t = time.perf_counter()
         size = write_class(folder, args.files, args.per_file)
-        print(f"generated {args.files} files x {args.per_file} attempts ({size / 1024 / 1024:.0f} MiB) in {time.perf_counter() - t:.1f} s")
+        print(
+            f"generated {args.files} files x {args.per_file} attempts ({size / 1024 / 1024:.0f} MiB) in {time.perf_counter() - t:.1f} s"
+        )
         rss_before = maxrss_mib()
 
         t = time.perf_counter()
         summary = report.build_report(folder, Path(tmp) / "report", book, on_progress=lambda d, n: None)
         full = time.perf_counter() - t
         rss_after = maxrss_mib()
-        print(f"build_report (read + 9 tables + 8 figures + index.html): {summary.attempts} attempts, {len(summary.problems)} problem(s) in {full:.1f} s")
-        print(f"peak RSS: {rss_after:.0f} MiB, {rss_after - rss_before:.0f} MiB above the {rss_before:.0f} MiB before reading (pandas and matplotlib loaded)")
+        print(
+            f"build_report (read + 9 tables + 8 figures + index.html): {summary.attempts} attempts, {len(summary.problems)} problem(s) in {full:.1f} s"
+        )
+        print(
+            f"peak RSS: {rss_after:.0f} MiB, {rss_after - rss_before:.0f} MiB above the {rss_before:.0f} MiB before reading (pandas and matplotlib loaded)"
+        )
         del summary
 
         t = time.perf_counter()
@@ -81,8 +92,10 @@ def main() -> None:
         traced = time.perf_counter() - t
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        print(f"tracemalloc peak for read_folder + all tables: {peak / 1024 / 1024:.0f} MiB ({traced:.1f} s with tracing on); "
-              f"attempts table itself: {df.memory_usage(deep=True).sum() / 1024 / 1024:.0f} MiB; {len(tables)} tables")
+        print(
+            f"tracemalloc peak for read_folder + all tables: {peak / 1024 / 1024:.0f} MiB ({traced:.1f} s with tracing on); "
+            f"attempts table itself: {df.memory_usage(deep=True).sum() / 1024 / 1024:.0f} MiB; {len(tables)} tables"
+        )
 
 
 if __name__ == "__main__":

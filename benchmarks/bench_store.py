@@ -21,7 +21,12 @@ def p95(values: list[float]) -> float:
 
 def templates() -> list[dict]:
     """Realistic attempt records (with their events) from the made-up class; the planted broken line is left out."""
-    return [record for path in sorted(demo_folder().glob("demo-student-*.jsonl")) for _, record, _ in iter_records(path) if record]
+    return [
+        record
+        for path in sorted(demo_folder().glob("demo-student-*.jsonl"))
+        for _, record, _ in iter_records(path)
+        if record
+    ]
 
 
 def main() -> None:
@@ -50,9 +55,15 @@ def main() -> None:
         t = time.perf_counter()
         result = other.import_file(export)
         imported = time.perf_counter() - t
-        size = (Path(tmp) / "progress.sqlite").stat().st_size + sum(p.stat().st_size for p in Path(tmp).glob("progress.sqlite-*"))
-    print(f"save_attempt, {WRITES} attempts one by one (each its own transaction, {events:.0f} events per attempt on average):")
-    print(f"  median {1000 * statistics.median(times):.2f} ms, p95 {1000 * p95(times):.2f} ms, max {1000 * max(times):.2f} ms per attempt")
+        size = (Path(tmp) / "progress.sqlite").stat().st_size + sum(
+            p.stat().st_size for p in Path(tmp).glob("progress.sqlite-*")
+        )
+    print(
+        f"save_attempt, {WRITES} attempts one by one (each its own transaction, {events:.0f} events per attempt on average):"
+    )
+    print(
+        f"  median {1000 * statistics.median(times):.2f} ms, p95 {1000 * p95(times):.2f} ms, max {1000 * max(times):.2f} ms per attempt"
+    )
     print(f"  saving an attempt already stored (idempotent no-op): {1000 * duplicate:.2f} ms; added {again}")
     print(f"attempts(): {len(everything)} attempts with events read back in {1000 * read:.0f} ms")
     print(f"export_jsonl: {1000 * exported:.0f} ms; import_file into a new store: {1000 * imported:.0f} ms ({result})")

@@ -20,10 +20,31 @@ ATTEMPT_FILE_SUFFIXES = (".jsonl", ".csv")
 STEP_VERDICTS = ("correct", "acceptable", "not_indicated", "unsafe")
 # Columns of the attempts table read_folder returns (one row per attempt).
 ATTEMPT_COLUMNS = (
-    "attempt_id", "alias", "case_id", "correct_diagnosis", "leading", "differential", "verdict", "correct",
-    "confidence", "next_step", "next_step_verdict", "unsafe_step", "seconds", "n_asked", "n_examined", "n_investigated",
-    "asked", "missed_key_questions", "missed_red_flags", *(f"score_{s}" for s in SCORE_FIELDS),
-    "started_at", "submitted_at", "demo", "file", "line",
+    "attempt_id",
+    "alias",
+    "case_id",
+    "correct_diagnosis",
+    "leading",
+    "differential",
+    "verdict",
+    "correct",
+    "confidence",
+    "next_step",
+    "next_step_verdict",
+    "unsafe_step",
+    "seconds",
+    "n_asked",
+    "n_examined",
+    "n_investigated",
+    "asked",
+    "missed_key_questions",
+    "missed_red_flags",
+    *(f"score_{s}" for s in SCORE_FIELDS),
+    "started_at",
+    "submitted_at",
+    "demo",
+    "file",
+    "line",
 )
 
 
@@ -37,8 +58,11 @@ def attempt_files(folder: str | os.PathLike) -> list[Path]:
     """The attempts files (.jsonl, .csv) in a folder and its subfolders, in a stable order; hidden files and folders are left out."""
     root = Path(folder)
     found = (
-        p for p in root.rglob("*")
-        if p.suffix.lower() in ATTEMPT_FILE_SUFFIXES and not any(part.startswith(".") for part in p.relative_to(root).parts) and p.is_file()
+        p
+        for p in root.rglob("*")
+        if p.suffix.lower() in ATTEMPT_FILE_SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        and p.is_file()
     )
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
@@ -52,13 +76,31 @@ def _row(record: dict, file: str, line: int) -> tuple:
         seconds = record["submitted_at"] - record["started_at"]
     asked = tuple(intern(q) for q in record.get("asked") or ())
     return (
-        record["attempt_id"], intern(record["alias"]), intern(record["case_id"]), intern(record["correct_diagnosis"]),
-        differential[0] if differential else "", differential, intern(record["verdict"]), record["verdict"] == "correct",
-        record.get("confidence"), intern(record.get("next_step") or ""), intern(record.get("next_step_verdict") or ""), bool(record.get("unsafe_step")),
-        float(seconds) if seconds is not None else float("nan"), len(asked), len(record.get("examined") or ()), len(record.get("investigated") or ()),
-        asked, tuple(intern(q) for q in record.get("missed_key_questions") or ()), tuple(intern(q) for q in record.get("missed_red_flags") or ()),
+        record["attempt_id"],
+        intern(record["alias"]),
+        intern(record["case_id"]),
+        intern(record["correct_diagnosis"]),
+        differential[0] if differential else "",
+        differential,
+        intern(record["verdict"]),
+        record["verdict"] == "correct",
+        record.get("confidence"),
+        intern(record.get("next_step") or ""),
+        intern(record.get("next_step_verdict") or ""),
+        bool(record.get("unsafe_step")),
+        float(seconds) if seconds is not None else float("nan"),
+        len(asked),
+        len(record.get("examined") or ()),
+        len(record.get("investigated") or ()),
+        asked,
+        tuple(intern(q) for q in record.get("missed_key_questions") or ()),
+        tuple(intern(q) for q in record.get("missed_red_flags") or ()),
         *(scores.get(s) for s in SCORE_FIELDS),
-        record.get("started_at"), record["submitted_at"], bool(record.get("demo")), intern(file), line,
+        record.get("started_at"),
+        record["submitted_at"],
+        bool(record.get("demo")),
+        intern(file),
+        line,
     )
 
 
@@ -79,7 +121,9 @@ def records_frame(rows: Iterable[tuple] | Iterable[dict]) -> pd.DataFrame:
     return df
 
 
-def read_folder(folder: str | os.PathLike, on_progress: Callable[[int, int], None] | None = None) -> tuple[pd.DataFrame, list[RecordProblem]]:
+def read_folder(
+    folder: str | os.PathLike, on_progress: Callable[[int, int], None] | None = None
+) -> tuple[pd.DataFrame, list[RecordProblem]]:
     """Every attempt in a folder of hand-ins (.jsonl, .csv): (attempts table, problems); bad files and lines are skipped, listed and counted.
 
     ``on_progress(files_done, files_total)`` is called after each file. An attempt handed in twice is counted once.
@@ -101,7 +145,13 @@ def read_folder(folder: str | os.PathLike, on_progress: Callable[[int, int], Non
                 continue
             first = seen.get(record["attempt_id"])
             if first is not None:
-                problems.append(RecordProblem(name, line, f"attempt {record['attempt_id']} was already read from {first[0]}, line {first[1]} (counted once)"))
+                problems.append(
+                    RecordProblem(
+                        name,
+                        line,
+                        f"attempt {record['attempt_id']} was already read from {first[0]}, line {first[1]} (counted once)",
+                    )
+                )
                 continue
             seen[record["attempt_id"]] = (name, line)
             rows.append(_row(record, name, line))
@@ -137,12 +187,14 @@ def accuracy_by_case(df: pd.DataFrame) -> pd.DataFrame:
     if df.empty:
         return pd.DataFrame(columns=["case_id", "diagnosis", "attempts", "correct", "correct_not_leading", "accuracy"])
     g = df.groupby("case_id", sort=True)
-    out = pd.DataFrame({
-        "diagnosis": g["correct_diagnosis"].first(),
-        "attempts": g.size(),
-        "correct": g["correct"].sum().astype(int),
-        "correct_not_leading": g["verdict"].apply(lambda v: int((v == "correct_not_leading").sum())),
-    }).reset_index()
+    out = pd.DataFrame(
+        {
+            "diagnosis": g["correct_diagnosis"].first(),
+            "attempts": g.size(),
+            "correct": g["correct"].sum().astype(int),
+            "correct_not_leading": g["verdict"].apply(lambda v: int((v == "correct_not_leading").sum())),
+        }
+    ).reset_index()
     out["accuracy"] = (out["correct"] / out["attempts"]).round(3)
     return out
 
@@ -154,7 +206,9 @@ def accuracy_by_condition(df: pd.DataFrame, book: Casebook | None = None) -> pd.
     if df.empty:
         return pd.DataFrame(columns=cols)
     g = df.groupby("correct_diagnosis", sort=True)
-    out = pd.DataFrame({"cases": g["case_id"].nunique(), "attempts": g.size(), "correct": g["correct"].sum().astype(int)}).reset_index()
+    out = pd.DataFrame(
+        {"cases": g["case_id"].nunique(), "attempts": g.size(), "correct": g["correct"].sum().astype(int)}
+    ).reset_index()
     out = out.rename(columns={"correct_diagnosis": "condition_id"})
     out.insert(1, "condition", [_name(book, c) for c in out["condition_id"]])
     out["accuracy"] = (out["correct"] / out["attempts"]).round(3)
@@ -211,7 +265,9 @@ def questions_per_case(df: pd.DataFrame) -> pd.DataFrame:
     if df.empty:
         return pd.DataFrame(columns=["case_id", "attempts", "mean", "median", "min", "max"])
     g = df.groupby("case_id", sort=True)["n_asked"]
-    out = pd.DataFrame({"attempts": g.size(), "mean": g.mean().round(1), "median": g.median(), "min": g.min(), "max": g.max()}).reset_index()
+    out = pd.DataFrame(
+        {"attempts": g.size(), "mean": g.mean().round(1), "median": g.median(), "min": g.min(), "max": g.max()}
+    ).reset_index()
     return out
 
 
@@ -233,15 +289,19 @@ def time_on_case(df: pd.DataFrame) -> pd.DataFrame:
     """Per case: attempts and minutes from start to submit (median, mean, min, max)."""
     pd = _pd()
     if df.empty:
-        return pd.DataFrame(columns=["case_id", "attempts", "median_minutes", "mean_minutes", "min_minutes", "max_minutes"])
+        return pd.DataFrame(
+            columns=["case_id", "attempts", "median_minutes", "mean_minutes", "min_minutes", "max_minutes"]
+        )
     minutes = df.assign(minutes=df["seconds"] / 60).groupby("case_id", sort=True)["minutes"]
-    return pd.DataFrame({
-        "attempts": minutes.size(),
-        "median_minutes": minutes.median().round(1),
-        "mean_minutes": minutes.mean().round(1),
-        "min_minutes": minutes.min().round(1),
-        "max_minutes": minutes.max().round(1),
-    }).reset_index()
+    return pd.DataFrame(
+        {
+            "attempts": minutes.size(),
+            "median_minutes": minutes.median().round(1),
+            "mean_minutes": minutes.mean().round(1),
+            "min_minutes": minutes.min().round(1),
+            "max_minutes": minutes.max().round(1),
+        }
+    ).reset_index()
 
 
 def class_summary(df: pd.DataFrame, problems: list[RecordProblem]) -> dict[str, int | float]:
@@ -263,7 +323,16 @@ def class_summary(df: pd.DataFrame, problems: list[RecordProblem]) -> dict[str, 
 def attempts_over_time(df: pd.DataFrame) -> pd.DataFrame:
     """One row per attempt, oldest first: when, which case, the verdict, the scores and the running accuracy."""
     pd = _pd()
-    cols = ["attempt", "submitted_at", "case_id", "verdict", "correct", "next_step_verdict", *(f"score_{s}" for s in SCORE_FIELDS), "running_accuracy"]
+    cols = [
+        "attempt",
+        "submitted_at",
+        "case_id",
+        "verdict",
+        "correct",
+        "next_step_verdict",
+        *(f"score_{s}" for s in SCORE_FIELDS),
+        "running_accuracy",
+    ]
     if df.empty:
         return pd.DataFrame(columns=cols)
     out = df.sort_values(["submitted_at", "attempt_id"]).reset_index(drop=True)
@@ -324,7 +393,11 @@ def cases_not_done(df: pd.DataFrame, book: Casebook) -> pd.DataFrame:
 
     pd = _pd()
     done = set(df["case_id"]) if not df.empty else set()
-    rows = [(c.id, c.title.en, c.difficulty, SETTINGS.get(c.setting, c.setting)) for c in book.cases.values() if c.id not in done]
+    rows = [
+        (c.id, c.title.en, c.difficulty, SETTINGS.get(c.setting, c.setting))
+        for c in book.cases.values()
+        if c.id not in done
+    ]
     return pd.DataFrame(rows, columns=["case_id", "title", "difficulty", "setting"])
 
 
@@ -355,13 +428,25 @@ def case_summary(df: pd.DataFrame, case_id: str, book: Casebook | None = None) -
     n = len(rows)
     right = int(rows["correct"].sum())
     diagnosis = rows["correct_diagnosis"].iloc[0]
-    lines = [f"{case_id}: {n} attempt(s); right leading diagnosis ({_name(book, diagnosis)}) in {right} ({right / n:.0%})."]
+    lines = [
+        f"{case_id}: {n} attempt(s); right leading diagnosis ({_name(book, diagnosis)}) in {right} ({right / n:.0%})."
+    ]
     wrong = Counter(rows.loc[~rows["correct"], "leading"])
     if wrong:
-        lines.append("Chosen instead: " + ", ".join(f"{_name(book, c)} ({k})" for c, k in sorted(wrong.items(), key=lambda x: (-x[1], x[0]))[:3]) + ".")
+        lines.append(
+            "Chosen instead: "
+            + ", ".join(f"{_name(book, c)} ({k})" for c, k in sorted(wrong.items(), key=lambda x: (-x[1], x[0]))[:3])
+            + "."
+        )
     missed = Counter(q for qs in rows["missed_key_questions"] for q in qs)
     if missed:
-        lines.append("Key questions missed most: " + "; ".join(f"{_question_text(book, q)} ({k})" for q, k in sorted(missed.items(), key=lambda x: (-x[1], x[0]))[:3]) + ".")
+        lines.append(
+            "Key questions missed most: "
+            + "; ".join(
+                f"{_question_text(book, q)} ({k})" for q, k in sorted(missed.items(), key=lambda x: (-x[1], x[0]))[:3]
+            )
+            + "."
+        )
     unsafe = int(rows["unsafe_step"].sum())
     lines.append(f"Unsafe next step in {unsafe} attempt(s)." if unsafe else "No unsafe next step.")
     return lines

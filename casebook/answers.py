@@ -32,40 +32,99 @@ HINTS = {
 def answers_problems(data: Any, book: Casebook, file: str) -> list[Problem]:
     """Every problem of an answers file, checked against the casebook's ids."""
     if not isinstance(data, dict):
-        return [Problem(file, "$", f"should be a JSON object, not {type(data).__name__}", 'write {"asked": [...], "differential": [...], "next_step": "..."}')]
-    out = [Problem(file, f"$.{k}", f"unknown field '{k}'", "allowed fields: " + ", ".join(FIELDS)) for k in data if k not in FIELDS]
-    out += [Problem(file, f"$.{k}", f"missing required field '{k}'", f"add \"{k}\": {FIELDS[k]}") for k in REQUIRED if k not in data]
-    tables = {"asked": book.bank.questions, "examined": book.bank.examinations, "investigations": book.bank.investigations, "differential": book.conditions}
+        return [
+            Problem(
+                file,
+                "$",
+                f"should be a JSON object, not {type(data).__name__}",
+                'write {"asked": [...], "differential": [...], "next_step": "..."}',
+            )
+        ]
+    out = [
+        Problem(file, f"$.{k}", f"unknown field '{k}'", "allowed fields: " + ", ".join(FIELDS))
+        for k in data
+        if k not in FIELDS
+    ]
+    out += [
+        Problem(file, f"$.{k}", f"missing required field '{k}'", f'add "{k}": {FIELDS[k]}')
+        for k in REQUIRED
+        if k not in data
+    ]
+    tables = {
+        "asked": book.bank.questions,
+        "examined": book.bank.examinations,
+        "investigations": book.bank.investigations,
+        "differential": book.conditions,
+    }
     for key, table in tables.items():
         value = data.get(key, [])
         if not isinstance(value, list):
-            out.append(Problem(file, f"$.{key}", "should be a list of ids", f"write \"{key}\": [...] ({FIELDS[key]})"))
+            out.append(Problem(file, f"$.{key}", "should be a list of ids", f'write "{key}": [...] ({FIELDS[key]})'))
             continue
         for i, item in enumerate(value):
             if not isinstance(item, str) or item not in table:
-                kind = {"asked": "question", "examined": "examination item", "investigations": "investigation", "differential": "condition"}[key]
+                kind = {
+                    "asked": "question",
+                    "examined": "examination item",
+                    "investigations": "investigation",
+                    "differential": "condition",
+                }[key]
                 shown = json.dumps(item, ensure_ascii=False)[:60]
                 out.append(Problem(file, f"$.{key}[{i}]", f"unknown {kind} {shown}", HINTS[key]))
     diff = data.get("differential")
     if isinstance(diff, list) and not 1 <= len(diff) <= 3:
-        out.append(Problem(file, "$.differential", f"has {len(diff)} conditions; give 1 to 3", "list 1-3 condition ids, most likely first"))
+        out.append(
+            Problem(
+                file,
+                "$.differential",
+                f"has {len(diff)} conditions; give 1 to 3",
+                "list 1-3 condition ids, most likely first",
+            )
+        )
     if isinstance(diff, list) and len(set(map(str, diff))) != len(diff):
         out.append(Problem(file, "$.differential", "lists a condition twice", "list each condition once"))
     conf = data.get("confidence", 50)
     if isinstance(conf, bool) or not isinstance(conf, int) or not 0 <= conf <= 100:
-        out.append(Problem(file, "$.confidence", "should be a whole number from 0 to 100", "write for example \"confidence\": 70"))
+        out.append(
+            Problem(
+                file, "$.confidence", "should be a whole number from 0 to 100", 'write for example "confidence": 70'
+            )
+        )
     reasoning = data.get("reasoning", "")
     if not isinstance(reasoning, str):
-        out.append(Problem(file, "$.reasoning", "should be text", 'write for example "reasoning": "one swollen calf after a long flight"'))
+        out.append(
+            Problem(
+                file,
+                "$.reasoning",
+                "should be text",
+                'write for example "reasoning": "one swollen calf after a long flight"',
+            )
+        )
     elif len(reasoning.strip()) > REASONING_MAX:
-        out.append(Problem(file, "$.reasoning", f"is {len(reasoning.strip()):,} characters long; at most {REASONING_MAX:,}", "shorten it to a few sentences"))
+        out.append(
+            Problem(
+                file,
+                "$.reasoning",
+                f"is {len(reasoning.strip()):,} characters long; at most {REASONING_MAX:,}",
+                "shorten it to a few sentences",
+            )
+        )
     step = data.get("next_step")
     if "next_step" in data and (not isinstance(step, str) or step not in book.bank.next_steps):
-        out.append(Problem(file, "$.next_step", f"unknown next step {json.dumps(step, ensure_ascii=False)[:60]}", "use one of: " + ", ".join(book.bank.next_steps)))
+        out.append(
+            Problem(
+                file,
+                "$.next_step",
+                f"unknown next step {json.dumps(step, ensure_ascii=False)[:60]}",
+                "use one of: " + ", ".join(book.bank.next_steps),
+            )
+        )
     return out
 
 
-def play_answers(book: Casebook, case_id: str, path: Path, lang: str = "en") -> tuple[Feedback | None, list[Problem], CaseSession | None]:
+def play_answers(
+    book: Casebook, case_id: str, path: Path, lang: str = "en"
+) -> tuple[Feedback | None, list[Problem], CaseSession | None]:
     """Play an answers file through a session: (feedback, problems, session)."""
     data, problems = read_json(Path(path))
     if problems:

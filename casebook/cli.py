@@ -66,7 +66,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
             summaries.append(f"{raw or 'bundled cases'}: cannot be loaded")
             continue
         problems += book.problems
-        summaries.append(f"{book.root}: {len(book.cases)} valid case(s), {len(book.conditions)} valid condition(s), {len(book.bank.questions)} questions")
+        summaries.append(
+            f"{book.root}: {len(book.cases)} valid case(s), {len(book.conditions)} valid condition(s), {len(book.bank.questions)} questions"
+        )
     if problems:
         print(format_problems(problems))
         print()
@@ -82,7 +84,14 @@ def cmd_list(args: argparse.Namespace) -> int:
     if book is None:
         return EXIT_PROBLEMS
     rows = [
-        {"id": c.id, "title": c.title.en, "diagnosis": c.diagnosis, "difficulty": c.difficulty, "setting": c.setting, "red_flag": c.red_flag_case}
+        {
+            "id": c.id,
+            "title": c.title.en,
+            "diagnosis": c.diagnosis,
+            "difficulty": c.difficulty,
+            "setting": c.setting,
+            "red_flag": c.red_flag_case,
+        }
         for c in book.cases.values()
     ]
     if args.format == "json":
@@ -102,7 +111,15 @@ def cmd_conditions(args: argparse.Namespace) -> int:
     book = _load_or_report(args.cases)
     if book is None:
         return EXIT_PROBLEMS
-    rows = [{"id": c.id, "name": c.name.en, "category": c.category, "cases": sum(1 for k in book.cases.values() if k.diagnosis == c.id)} for c in book.conditions.values()]
+    rows = [
+        {
+            "id": c.id,
+            "name": c.name.en,
+            "category": c.category,
+            "cases": sum(1 for k in book.cases.values() if k.diagnosis == c.id),
+        }
+        for c in book.conditions.values()
+    ]
     if args.format == "json":
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
@@ -139,7 +156,12 @@ def cmd_play(args: argparse.Namespace) -> int:
 def _register_play(sub) -> None:
     p = sub.add_parser("play", help="play a case from an answers file and print the feedback the notebook shows")
     p.add_argument("case_id", metavar="CASE_ID")
-    p.add_argument("--answers", required=True, metavar="FILE", help='JSON: {"asked": [...], "examined": [...], "investigations": [...], "differential": [...], "confidence": 0-100, "next_step": "..."}')
+    p.add_argument(
+        "--answers",
+        required=True,
+        metavar="FILE",
+        help='JSON: {"asked": [...], "examined": [...], "investigations": [...], "differential": [...], "confidence": 0-100, "next_step": "..."}',
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--lang", default="en", help="language of the feedback (default en; falls back to English)")
     p.add_argument("--cases", metavar="FOLDER", help="a cases folder (default: the bundled cases)")
@@ -151,12 +173,22 @@ COMMANDS = {"play": _register_play, "handout": handout.register_cli, "report": r
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="casebook", description="Leg Pain Casebook: validate, list and play teaching cases (not a diagnostic device).")
+    parser = argparse.ArgumentParser(
+        prog="casebook",
+        description="Leg Pain Casebook: validate, list and play teaching cases (not a diagnostic device).",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    p = sub.add_parser("validate", help="check case files and folders; exit 0 when valid, 1 when any problem, 2 on bad usage")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="cases folders or single JSON files (default: the bundled cases)")
+    p = sub.add_parser(
+        "validate", help="check case files and folders; exit 0 when valid, 1 when any problem, 2 on bad usage"
+    )
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH", help="cases folders or single JSON files (default: the bundled cases)"
+    )
     p.set_defaults(func=cmd_validate)
-    for name, func, help_text in (("list", cmd_list, "list the cases"), ("conditions", cmd_conditions, "list the conditions")):
+    for name, func, help_text in (
+        ("list", cmd_list, "list the cases"),
+        ("conditions", cmd_conditions, "list the conditions"),
+    ):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--format", choices=["table", "json"], default="table", help="output format (default: table)")
         p.add_argument("--cases", metavar="FOLDER", help="a cases folder (default: the bundled cases)")
@@ -179,4 +211,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except BrokenPipeError:
         return EXIT_OK
-

@@ -47,8 +47,9 @@ def comparison_html(frame) -> str:
 
     head = "".join(f'<th scope="col">{escape(str(col))}</th>' for col in frame.columns)
     rows = "".join(
-        f'<tr><th scope="row">{escape(str(label))}</th>' + "".join(f"<td>{escape(str(cell)).replace(chr(10), '<br>')}</td>" for cell in row) + "</tr>"
+        f'<tr><th scope="row">{escape(str(label))}</th>'
+        + "".join(f"<td>{escape(str(cell)).replace(chr(10), '<br>')}</td>" for cell in row)
+        + "</tr>"
         for label, row in zip(frame.index, frame.itertuples(index=False), strict=True)
     )
     return f'<table class="cb-compare"><thead><tr><th></th>{head}</tr></thead><tbody>{rows}</tbody></table>'
-

@@ -81,7 +81,9 @@ def _pick_wrong(rng: random.Random, book: Casebook, case: Case) -> str:
     return rng.choice(others) if others else case.diagnosis
 
 
-def play_attempt(rng: random.Random, book: Casebook, case: Case, alias: str, skill: float, start: float, attempt_id: str) -> dict:
+def play_attempt(
+    rng: random.Random, book: Casebook, case: Case, alias: str, skill: float, start: float, attempt_id: str
+) -> dict:
     """One simulated attempt through the real CaseSession; returns its attempt record (marked demo)."""
     clock = _Clock(start)
     s = CaseSession(book, case, alias=alias, clock=clock)
@@ -108,7 +110,9 @@ def play_attempt(rng: random.Random, book: Casebook, case: Case, alias: str, ski
         s.investigate(rng.choice(inv_pool))
     key_share = len(wanted) / len(case.key_questions) if case.key_questions else 1.0
     p_right = min(0.95, max(0.05, 0.25 + 0.55 * skill + 0.3 * key_share + difficulty_shift - 0.2))
-    lookalikes = [d.condition for d in case.differential if d.condition in book.conditions and d.condition != case.diagnosis]
+    lookalikes = [
+        d.condition for d in case.differential if d.condition in book.conditions and d.condition != case.diagnosis
+    ]
     if rng.random() < p_right:
         ranked = [case.diagnosis] + rng.sample(lookalikes, k=min(len(lookalikes), rng.randint(0, 2)))
     else:
@@ -160,7 +164,9 @@ def student_attempts(rng: random.Random, book: Casebook, number: int) -> list[di
     records = []
     for i, (cid, start) in enumerate(zip(plan, starts, strict=True), start=1):
         skill_now = min(0.98, skill + 0.1 * i / len(plan))  # a little better towards the end of the course
-        records.append(play_attempt(rng, book, book.cases[cid], alias, skill_now, round(start, 3), f"demo-{number:02d}-{i:03d}"))
+        records.append(
+            play_attempt(rng, book, book.cases[cid], alias, skill_now, round(start, 3), f"demo-{number:02d}-{i:03d}")
+        )
     return records
 
 
@@ -188,32 +194,52 @@ def generate(book: Casebook, out: Path, seed: int = DEFAULT_SEED, students: int 
             total -= 1
         total += len(records)
         (out / f"demo-student-{number:02d}.jsonl").write_text("".join(lines), encoding="utf-8")
-    (out / BROKEN_FILE).write_text("My notes for the seminar on Thursday:\n- ask about the long flight first\n", encoding="utf-8")
-    (out / "README.md").write_text(
-        README.format(seed=seed, students=students, broken=BROKEN_FILE, line=broken_line, line_student=broken_student), encoding="utf-8"
+    (out / BROKEN_FILE).write_text(
+        "My notes for the seminar on Thursday:\n- ask about the long flight first\n", encoding="utf-8"
     )
-    return {"students": students, "attempts": total, "cases": len(book.cases), "broken_line": broken_line, "broken_student": broken_student}
+    (out / "README.md").write_text(
+        README.format(seed=seed, students=students, broken=BROKEN_FILE, line=broken_line, line_student=broken_student),
+        encoding="utf-8",
+    )
+    return {
+        "students": students,
+        "attempts": total,
+        "cases": len(book.cases),
+        "broken_line": broken_line,
+        "broken_student": broken_student,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """python -m casebook.demo --out FOLDER [--seed N] [--students N] [--cases FOLDER]"""
     from .loading import load
 
-    parser = argparse.ArgumentParser(prog="python -m casebook.demo", description="Generate made-up class attempt files (demo data) from the cases.")
-    parser.add_argument("--out", required=True, metavar="FOLDER", help="where to write the files (e.g. casebook/demo/class)")
+    parser = argparse.ArgumentParser(
+        prog="python -m casebook.demo", description="Generate made-up class attempt files (demo data) from the cases."
+    )
+    parser.add_argument(
+        "--out", required=True, metavar="FOLDER", help="where to write the files (e.g. casebook/demo/class)"
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
-    parser.add_argument("--students", type=int, default=DEFAULT_STUDENTS, help=f"how many made-up students (default {DEFAULT_STUDENTS})")
+    parser.add_argument(
+        "--students", type=int, default=DEFAULT_STUDENTS, help=f"how many made-up students (default {DEFAULT_STUDENTS})"
+    )
     parser.add_argument("--cases", metavar="FOLDER", help="a cases folder (default: the bundled cases)")
     args = parser.parse_args(argv)
     book = load(args.cases)
     if book.problems:
-        print(f"note: {len(book.problems)} problem(s) kept some case files out; generating from the {len(book.cases)} valid case(s)", file=sys.stderr)
+        print(
+            f"note: {len(book.problems)} problem(s) kept some case files out; generating from the {len(book.cases)} valid case(s)",
+            file=sys.stderr,
+        )
     try:
         counts = generate(book, Path(args.out), seed=args.seed, students=args.students)
     except ValueError as e:
         print(f"casebook.demo: {e}", file=sys.stderr)
         return 1
-    print(f"wrote {counts['attempts']} made-up attempts by {counts['students']} students over {counts['cases']} cases to {args.out}")
+    print(
+        f"wrote {counts['attempts']} made-up attempts by {counts['students']} students over {counts['cases']} cases to {args.out}"
+    )
     return 0
 
 

@@ -75,7 +75,10 @@ class Feedback:
             "missed_key_questions": list(self.missed_key_questions),
             "missed_red_flags": list(self.missed_red_flags),
             "unsafe_step": self.unsafe_step,
-            "items": [{"section": i.section, "level": i.level, "title": i.title, "lines": list(i.lines), "source": i.source} for i in self.items],
+            "items": [
+                {"section": i.section, "level": i.level, "title": i.title, "lines": list(i.lines), "source": i.source}
+                for i in self.items
+            ],
         }
 
 
@@ -132,10 +135,21 @@ def verdict_rule(a: Attempt) -> list[FeedbackItem]:
     chosen = ", ".join(f"{i}. {a.name(c)}" for i, c in enumerate(a.differential, 1))
     v = a.verdict()
     if v == VERDICT_CORRECT:
-        return [FeedbackItem("verdict", "good", f"Diagnosis: right. This is {right}.", (f"You ranked it first ({chosen}).",))]
+        return [
+            FeedbackItem(
+                "verdict", "good", f"Diagnosis: right. This is {right}.", (f"You ranked it first ({chosen}).",)
+            )
+        ]
     if v == VERDICT_NOT_LEADING:
         pos = a.differential.index(a.case.diagnosis) + 1
-        return [FeedbackItem("verdict", "partial", f"Diagnosis: right, but not your leading one. This is {right}.", (f"You ranked it number {pos} ({chosen}); put first what fits best.",))]
+        return [
+            FeedbackItem(
+                "verdict",
+                "partial",
+                f"Diagnosis: right, but not your leading one. This is {right}.",
+                (f"You ranked it number {pos} ({chosen}); put first what fits best.",),
+            )
+        ]
     return [FeedbackItem("verdict", "bad", f"Diagnosis: not right. This is {right}.", (f"You chose: {chosen}.",))]
 
 
@@ -156,7 +170,14 @@ def findings_rule(a: Attempt) -> list[FeedbackItem]:
     if found:
         items.append(FeedbackItem("findings", "good", f"What you found that points to {cond}", tuple(found)))
     if missed:
-        items.append(FeedbackItem("findings", "partial" if found else "bad", f"Key features of {cond} you did not bring out", tuple(missed)))
+        items.append(
+            FeedbackItem(
+                "findings",
+                "partial" if found else "bad",
+                f"Key features of {cond} you did not bring out",
+                tuple(missed),
+            )
+        )
     return items
 
 
@@ -177,7 +198,10 @@ def why_not_rule(a: Attempt) -> list[FeedbackItem]:
         if apart is not None:
             lines.append(f"How to tell them apart: {a.t(apart)}")
         if not lines and other is not None:
-            lines.append(f"{a.name(cid)} is not among the usual look-alikes here. Typical of it: " + "; ".join(a.t(f.text) for f in other.key_features[:3]))
+            lines.append(
+                f"{a.name(cid)} is not among the usual look-alikes here. Typical of it: "
+                + "; ".join(a.t(f.text) for f in other.key_features[:3])
+            )
         items.append(FeedbackItem("why_not", "info", f"Why {a.name(cid)} fits less well", tuple(lines)))
     return items
 
@@ -195,7 +219,11 @@ def expert_path_rule(a: Attempt) -> list[FeedbackItem]:
             lines.append(f"{n}. ✗ missed: {a.t(q.text)}{why}")
     missed = [q for q in a.case.key_questions if q not in a.asked]
     level = "good" if not missed else ("partial" if len(missed) < len(a.case.key_questions) else "bad")
-    title = "Expert path: you asked every key question" if not missed else f"Expert path: {len(missed)} of {len(a.case.key_questions)} key questions missed"
+    title = (
+        "Expert path: you asked every key question"
+        if not missed
+        else f"Expert path: {len(missed)} of {len(a.case.key_questions)} key questions missed"
+    )
     return [FeedbackItem("expert_path", level, title, tuple(lines))]
 
 
@@ -214,7 +242,14 @@ def safety_rule(a: Attempt) -> list[FeedbackItem]:
     elif a.case.red_flag_case and not step.is_urgent:
         lines.append(f"This patient needed urgent care, but “{a.t(step.text)}” is {step.urgency}.")
     if not lines:
-        return [FeedbackItem("safety", "good", "Safety: no red flag missed and a safe next step", ("You asked every red-flag question this case needed.",) if a.case.red_flag_questions else ())]
+        return [
+            FeedbackItem(
+                "safety",
+                "good",
+                "Safety: no red flag missed and a safe next step",
+                ("You asked every red-flag question this case needed.",) if a.case.red_flag_questions else (),
+            )
+        ]
     return [FeedbackItem("safety", "warning", "Safety: check these before you see the next patient", tuple(lines))]
 
 
@@ -237,7 +272,15 @@ def next_step_rule(a: Attempt) -> list[FeedbackItem]:
 
 
 def teaching_rule(a: Attempt) -> list[FeedbackItem]:
-    return [FeedbackItem("teaching", "info", "Teaching points", tuple(a.t(t) for t in a.case.teaching_points), format_sources(a.case.sources))]
+    return [
+        FeedbackItem(
+            "teaching",
+            "info",
+            "Teaching points",
+            tuple(a.t(t) for t in a.case.teaching_points),
+            format_sources(a.case.sources),
+        )
+    ]
 
 
 def condition_rule(a: Attempt) -> list[FeedbackItem]:
@@ -254,8 +297,14 @@ def reasoning_rule(a: Attempt) -> list[FeedbackItem]:
     if not a.reasoning:
         return []
     decisive = [a.t(k.text) for k in a.case.key_findings]
-    return [FeedbackItem("reasoning", "info", "Your reasoning, beside the findings that decide this case",
-                         (f"You wrote: “{a.reasoning}”", "The deciding findings: " + " ".join(decisive)))]
+    return [
+        FeedbackItem(
+            "reasoning",
+            "info",
+            "Your reasoning, beside the findings that decide this case",
+            (f"You wrote: “{a.reasoning}”", "The deciding findings: " + " ".join(decisive)),
+        )
+    ]
 
 
 # The order is the order a student reads: verdict first, then why (findings, look-alikes), then the process
@@ -312,7 +361,9 @@ def evaluate(
     reasoning: str = "",
 ) -> Feedback:
     """Run every rule in order and compute the scores."""
-    a = Attempt(book, case, tuple(asked), tuple(examined), tuple(investigated), tuple(differential), next_step, lang, reasoning)
+    a = Attempt(
+        book, case, tuple(asked), tuple(examined), tuple(investigated), tuple(differential), next_step, lang, reasoning
+    )
     items = [item for rule in FEEDBACK_RULES for item in rule(a)]
     s = scores(a)
     items.insert(1, score_item(s))

@@ -29,7 +29,7 @@ def handout_html(book: Casebook, case: Case, answer_key: bool = False, lang: str
     bank = book.bank
     t = lambda x: escape(x.get(lang))  # noqa: E731
     parts = [
-        f"<!doctype html><html lang=\"{escape(lang)}\"><head><meta charset=\"utf-8\"><title>{t(case.title)}{' — answer key' if answer_key else ''}</title>{STYLE}{PRINT_CSS}</head><body>",
+        f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8"><title>{t(case.title)}{" — answer key" if answer_key else ""}</title>{STYLE}{PRINT_CSS}</head><body>',
         f"<h1>{t(case.title)}{' — answer key' if answer_key else ''}</h1>",
         f"<p><b>Patient:</b> {escape(case.patient.describe(lang))} · <b>Seen at:</b> {escape(SETTINGS[case.setting])} · <b>Difficulty:</b> {escape(case.difficulty)}</p>",
         f'<p class="cb-disclaimer">{escape(DISCLAIMER)}</p>',
@@ -37,15 +37,23 @@ def handout_html(book: Casebook, case: Case, answer_key: bool = False, lang: str
         "<h2>History</h2>",
     ]
     for topic, questions in bank.questions_by_topic():
-        rows = "".join(f"<dt>{t(q.text)}</dt><dd>{t(case.answers[q.id].text if q.id in case.answers else q.default_answer)}</dd>" for q in questions)
+        rows = "".join(
+            f"<dt>{t(q.text)}</dt><dd>{t(case.answers[q.id].text if q.id in case.answers else q.default_answer)}</dd>"
+            for q in questions
+        )
         parts.append(f"<h3>{t(topic.title)}</h3><dl>{rows}</dl>")
     exam = "".join(f"<dt>{t(bank.examinations[e].text)}</dt><dd>{t(v)}</dd>" for e, v in case.examination.items())
     parts.append(f"<h2>Examination</h2><dl>{exam}</dl><p><i>Other examinations were normal.</i></p>")
     if case.investigations:
-        res = "".join(f"<dt>{t(bank.investigations[i].text)}</dt><dd>{t(v)}</dd>" for i, v in case.investigations.items())
+        res = "".join(
+            f"<dt>{t(bank.investigations[i].text)}</dt><dd>{t(v)}</dd>" for i, v in case.investigations.items()
+        )
         parts.append(f"<h2>Investigations</h2><dl>{res}</dl>")
     if not answer_key:
-        parts.append("<h2>Your answer</h2><p>Most likely diagnosis, then up to two more:</p>" + '<div class="cb-blank"></div>' * 3)
+        parts.append(
+            "<h2>Your answer</h2><p>Most likely diagnosis, then up to two more:</p>"
+            + '<div class="cb-blank"></div>' * 3
+        )
         parts.append("<p>Next step, and why:</p>" + '<div class="cb-blank"></div>' * 2)
     else:
         cond = book.conditions[case.diagnosis]
@@ -75,7 +83,9 @@ def _cmd_handout(args: argparse.Namespace) -> int:
     if book is None:
         return 1
     if args.case_id not in book.cases:
-        print(f"casebook handout: no case with id '{args.case_id}' (run 'casebook list' to see the ids)", file=sys.stderr)
+        print(
+            f"casebook handout: no case with id '{args.case_id}' (run 'casebook list' to see the ids)", file=sys.stderr
+        )
         return 2
     path = write_handout(book, args.case_id, Path(args.out), args.answer_key, args.lang)
     print(f"Wrote {'answer key' if args.answer_key else 'student handout'} for {args.case_id} to {path}")
@@ -85,7 +95,9 @@ def _cmd_handout(args: argparse.Namespace) -> int:
 def register_cli(sub) -> None:
     p = sub.add_parser("handout", help="write a printable case as HTML (student version, or --answer-key)")
     p.add_argument("case_id", metavar="CASE_ID")
-    p.add_argument("--answer-key", action="store_true", help="include the answer, the expert feedback and the teaching points")
+    p.add_argument(
+        "--answer-key", action="store_true", help="include the answer, the expert feedback and the teaching points"
+    )
     p.add_argument("--out", required=True, metavar="FILE.html", help="where to write the page")
     p.add_argument("--lang", default="en", help="language (falls back to English)")
     p.add_argument("--cases", metavar="FOLDER", help="a cases folder (default: the bundled cases)")

@@ -58,11 +58,15 @@ def read_json(path: Path, root: Path | None = None) -> tuple[Any, list[Problem]]
     try:
         raw = path.read_bytes()
     except OSError as e:
-        return None, [Problem(name, "", f"cannot read the file ({e.strerror or e})", "check that the file exists and is readable")]
+        return None, [
+            Problem(name, "", f"cannot read the file ({e.strerror or e})", "check that the file exists and is readable")
+        ]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        return None, [Problem(name, "", f"the file is not UTF-8 text (bad byte at position {e.start})", "save the file as UTF-8")]
+        return None, [
+            Problem(name, "", f"the file is not UTF-8 text (bad byte at position {e.start})", "save the file as UTF-8")
+        ]
     if not text.strip():
         return None, [Problem(name, "", "the file is empty", "write a JSON object, or delete the file")]
     try:
@@ -73,16 +77,36 @@ def read_json(path: Path, root: Path | None = None) -> tuple[Any, list[Problem]]
     except RecursionError:
         return None, [Problem(name, "", "invalid JSON: nested too deeply", "flatten the structure")]
     except ValueError:  # a number of more than 4,300 digits (Python's limit for int(str))
-        return None, [Problem(name, "", "invalid JSON: a number is too long (more than 4,300 digits)", "shorten the number, or write it as a string")]
+        return None, [
+            Problem(
+                name,
+                "",
+                "invalid JSON: a number is too long (more than 4,300 digits)",
+                "shorten the number, or write it as a string",
+            )
+        ]
     if half_character:  # json.loads accepts "\\ud800", but such a string cannot be printed or saved as UTF-8
         m = _LONE_SURROGATE.search(text)
-        where = f"line {text.count(chr(10), 0, m.start()) + 1}, column {m.start() - text.rfind(chr(10), 0, m.start())}" if m else ""
+        where = (
+            f"line {text.count(chr(10), 0, m.start()) + 1}, column {m.start() - text.rfind(chr(10), 0, m.start())}"
+            if m
+            else ""
+        )
         escape = m.group(0) if m else "a \\u escape"
-        return None, [Problem(name, where, f"invalid JSON: {escape} is half of a character (a lone surrogate)", "write the character itself, or give both halves of the pair")]
+        return None, [
+            Problem(
+                name,
+                where,
+                f"invalid JSON: {escape} is half of a character (a lone surrogate)",
+                "write the character itself, or give both halves of the pair",
+            )
+        ]
     return data, []
 
 
-_LONE_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+_LONE_SURROGATE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
 
 
 def _has_lone_surrogate(value: Any) -> bool:
@@ -156,12 +180,32 @@ def build_bank(d: dict) -> QuestionBank:
         topics=tuple(Topic(t["id"], text(t["title"])) for t in d["topics"]),
         questions=MappingProxyType(questions),
         examinations=MappingProxyType(
-            {e["id"]: ExamItem(e["id"], e["category"], text(e["text"]), text(e["default_finding"]), e.get("red_flag", False), _sources(e["sources"])) for e in d["examinations"]}
+            {
+                e["id"]: ExamItem(
+                    e["id"],
+                    e["category"],
+                    text(e["text"]),
+                    text(e["default_finding"]),
+                    e.get("red_flag", False),
+                    _sources(e["sources"]),
+                )
+                for e in d["examinations"]
+            }
         ),
         investigations=MappingProxyType(
-            {i["id"]: Investigation(i["id"], i["category"], text(i["text"]), text(i["default_result"]), _sources(i["sources"])) for i in d["investigations"]}
+            {
+                i["id"]: Investigation(
+                    i["id"], i["category"], text(i["text"]), text(i["default_result"]), _sources(i["sources"])
+                )
+                for i in d["investigations"]
+            }
         ),
-        next_steps=MappingProxyType({s["id"]: NextStep(s["id"], s["category"], text(s["text"]), s["urgency"], _sources(s["sources"])) for s in d["next_steps"]}),
+        next_steps=MappingProxyType(
+            {
+                s["id"]: NextStep(s["id"], s["category"], text(s["text"]), s["urgency"], _sources(s["sources"]))
+                for s in d["next_steps"]
+            }
+        ),
     )
 
 
@@ -181,7 +225,9 @@ def build_condition(d: dict) -> Condition:
         tell_apart=tuple(TellApart(t["condition"], text(t["text"])) for t in d["tell_apart"]),
         sources=_sources(d["sources"]),
         aliases=_texts(d.get("aliases", [])),
-        defining_answers=tuple(DefiningAnswer(a["question"], tuple(a["options"]), text(a["why"])) for a in d.get("defining_answers", [])),
+        defining_answers=tuple(
+            DefiningAnswer(a["question"], tuple(a["options"]), text(a["why"])) for a in d.get("defining_answers", [])
+        ),
     )
 
 
@@ -194,13 +240,19 @@ def build_case(d: dict, file: str = "") -> Case:
         title=text(d["title"]),
         difficulty=d["difficulty"],
         setting=d["setting"],
-        patient=Patient(p["age"], p["sex"], p.get("name", ""), _opt_text(p.get("occupation")), _opt_text(p.get("activity"))),
+        patient=Patient(
+            p["age"], p["sex"], p.get("name", ""), _opt_text(p.get("occupation")), _opt_text(p.get("activity"))
+        ),
         presenting_complaint=text(d["presenting_complaint"]),
-        answers=MappingProxyType({k: Answer(text(a["text"]), tuple(a.get("options", []))) for k, a in d["answers"].items()}),
+        answers=MappingProxyType(
+            {k: Answer(text(a["text"]), tuple(a.get("options", []))) for k, a in d["answers"].items()}
+        ),
         diagnosis=d["diagnosis"],
         differential=tuple(Differential(x["condition"], text(x["why_less_likely"])) for x in d["differential"]),
         key_questions=tuple(d["key_questions"]),
-        key_findings=tuple(KeyFinding(k["feature"], tuple(k["elicited_by"]), _opt_text(k.get("text"))) for k in d["key_findings"]),
+        key_findings=tuple(
+            KeyFinding(k["feature"], tuple(k["elicited_by"]), _opt_text(k.get("text"))) for k in d["key_findings"]
+        ),
         correct_steps=judged("correct"),
         acceptable_steps=judged("acceptable"),
         unsafe_steps=judged("unsafe"),
@@ -233,10 +285,24 @@ def _load_documents(paths: list[Path], kind: str, root: Path, problems: list[Pro
             continue
         doc_id = data["id"]
         if doc_id != path.stem:
-            problems.append(Problem(name, "$.id", f"the id '{doc_id}' does not match the file name '{path.name}'", f"rename the file to '{doc_id}.json' or set \"id\": \"{path.stem}\""))
+            problems.append(
+                Problem(
+                    name,
+                    "$.id",
+                    f"the id '{doc_id}' does not match the file name '{path.name}'",
+                    f'rename the file to \'{doc_id}.json\' or set "id": "{path.stem}"',
+                )
+            )
             continue
         if doc_id in good:
-            problems.append(Problem(name, "$.id", f"the id '{doc_id}' is already used by {good[doc_id][1]}", "give each " + validation.KIND_NAMES[kind] + " a unique id"))
+            problems.append(
+                Problem(
+                    name,
+                    "$.id",
+                    f"the id '{doc_id}' is already used by {good[doc_id][1]}",
+                    "give each " + validation.KIND_NAMES[kind] + " a unique id",
+                )
+            )
             continue
         good[doc_id] = (data, name)
     return good
@@ -254,7 +320,14 @@ def load_bank(path: Path, root: Path) -> tuple[QuestionBank | None, list[Problem
     for section in ("questions", "examinations", "investigations", "next_steps"):
         for i, item in enumerate(data[section]):
             if item["id"] in seen:
-                problems.append(Problem(name, f"$.{section}[{i}].id", f"the id '{item['id']}' is already used in {seen[item['id']]}", "give every question, examination, investigation and next step its own id"))
+                problems.append(
+                    Problem(
+                        name,
+                        f"$.{section}[{i}].id",
+                        f"the id '{item['id']}' is already used in {seen[item['id']]}",
+                        "give every question, examination, investigation and next step its own id",
+                    )
+                )
             seen.setdefault(item["id"], section)
     bank = build_bank(data)
     problems += validation.bank_problems(bank, name)
@@ -263,7 +336,9 @@ def load_bank(path: Path, root: Path) -> tuple[QuestionBank | None, list[Problem
 
 def case_files(folder: Path) -> list[Path]:
     """Case files of a folder: vignettes/*.json, plus *.json at the top other than the bank."""
-    files = sorted((folder / CASES_DIR).glob("*.json")) + sorted(p for p in folder.glob("*.json") if p.name != BANK_FILE)
+    files = sorted((folder / CASES_DIR).glob("*.json")) + sorted(
+        p for p in folder.glob("*.json") if p.name != BANK_FILE
+    )
     return files
 
 
@@ -276,14 +351,26 @@ def load(path: str | os.PathLike | None = None) -> Casebook:
     root = Path(path) if path is not None else bundled_cases_dir()
     bundled = bundled_cases_dir()
     if not root.is_dir():
-        raise CaseError([Problem(str(root), "", "is not a folder", "give the path of a cases folder (it holds questions.json, conditions/ and vignettes/)")])
+        raise CaseError(
+            [
+                Problem(
+                    str(root),
+                    "",
+                    "is not a folder",
+                    "give the path of a cases folder (it holds questions.json, conditions/ and vignettes/)",
+                )
+            ]
+        )
     problems: list[Problem] = []
 
     bank_path = root / BANK_FILE if (root / BANK_FILE).exists() else bundled / BANK_FILE
     bank, errs = load_bank(bank_path, root if bank_path.parent == root else bundled)
     problems += errs
     if bank is None:
-        raise CaseError(problems or [Problem(str(bank_path), "", "the question bank could not be loaded", "fix the question bank first")])
+        raise CaseError(
+            problems
+            or [Problem(str(bank_path), "", "the question bank could not be loaded", "fix the question bank first")]
+        )
 
     cond_dir = root / CONDITIONS_DIR if (root / CONDITIONS_DIR).is_dir() else bundled / CONDITIONS_DIR
     cond_root = root if cond_dir.parent == root else bundled
@@ -311,7 +398,9 @@ def load(path: str | os.PathLike | None = None) -> Casebook:
     problems += errs
     for bad in {files_id for files_id, f in files.items() if any(e.file == f for e in errs)}:
         del cases[bad]
-    return Casebook(str(root), bank, MappingProxyType(conditions), MappingProxyType(dict(sorted(cases.items()))), tuple(problems))
+    return Casebook(
+        str(root), bank, MappingProxyType(conditions), MappingProxyType(dict(sorted(cases.items()))), tuple(problems)
+    )
 
 
 def kind_of(path: Path, data: Any) -> str:
@@ -331,7 +420,9 @@ def validate_file(path: Path) -> list[Problem]:
     """Problems of one file, checked against its own cases folder (or the bundled one)."""
     path = Path(path)
     folder = path.parent.parent if path.parent.name in (CASES_DIR, CONDITIONS_DIR) else path.parent
-    looks_like_folder = (folder / BANK_FILE).exists() or (folder / CONDITIONS_DIR).is_dir() or (folder / CASES_DIR).is_dir()
+    looks_like_folder = (
+        (folder / BANK_FILE).exists() or (folder / CONDITIONS_DIR).is_dir() or (folder / CASES_DIR).is_dir()
+    )
     data, problems = read_json(path, folder if looks_like_folder else None)
     if problems:
         return problems
@@ -347,7 +438,18 @@ def validate_file(path: Path) -> list[Problem]:
         return problems
     book = load()
     if data["id"] != path.stem:
-        problems.append(Problem(str(path), "$.id", f"the id '{data['id']}' does not match the file name '{path.name}'", f"rename the file to '{data['id']}.json' or set \"id\": \"{path.stem}\""))
+        problems.append(
+            Problem(
+                str(path),
+                "$.id",
+                f"the id '{data['id']}' does not match the file name '{path.name}'",
+                f'rename the file to \'{data["id"]}.json\' or set "id": "{path.stem}"',
+            )
+        )
     if kind == "condition":
-        return problems + validation.condition_problems(build_condition(data), set(book.conditions) | {data["id"]}, book.bank, str(path))
-    return problems + validation.case_problems(build_case(data, str(path)), book.conditions, set(book.conditions), book.bank, str(path))
+        return problems + validation.condition_problems(
+            build_condition(data), set(book.conditions) | {data["id"]}, book.bank, str(path)
+        )
+    return problems + validation.case_problems(
+        build_case(data, str(path)), book.conditions, set(book.conditions), book.bank, str(path)
+    )

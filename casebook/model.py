@@ -16,7 +16,12 @@ DOCUMENT_TITLES = MappingProxyType(
 URGENT_LEVELS = frozenset({"urgent", "emergency"})
 DIFFICULTIES = ("introductory", "intermediate", "advanced")
 SETTINGS = MappingProxyType(
-    {"gp": "GP surgery", "physiotherapy": "Direct-access physiotherapy", "sports_clinic": "Sports clinic", "emergency": "Emergency department"}
+    {
+        "gp": "GP surgery",
+        "physiotherapy": "Direct-access physiotherapy",
+        "sports_clinic": "Sports clinic",
+        "emergency": "Emergency department",
+    }
 )
 REGIONS = MappingProxyType(
     {
@@ -62,8 +67,10 @@ class Source:
         return DOCUMENT_TITLES[self.document]
 
     def __str__(self) -> str:
-        return f"{self.title}, section '{self.section}'" if self.section and self.document != "general" else (
-            f"{self.title}: {self.section}" if self.section else self.title
+        return (
+            f"{self.title}, section '{self.section}'"
+            if self.section and self.document != "general"
+            else (f"{self.title}: {self.section}" if self.section else self.title)
         )
 
 
@@ -208,7 +215,10 @@ class Patient:
     activity: Text | None = None
 
     def describe(self, lang: str = "en") -> str:
-        parts = [f"{self.name}, " if self.name else "", f"{self.age}-year-old {'woman' if self.sex == 'female' else 'man'}"]
+        parts = [
+            f"{self.name}, " if self.name else "",
+            f"{self.age}-year-old {'woman' if self.sex == 'female' else 'man'}",
+        ]
         if self.age < 16:
             parts[1] = f"{self.age}-year-old {'girl' if self.sex == 'female' else 'boy'}"
         extra = [t.get(lang) for t in (self.occupation, self.activity) if t]
@@ -267,7 +277,11 @@ class Case:
 
     def judge_step(self, step_id: str) -> tuple[str, Text | None]:
         """('correct' | 'acceptable' | 'unsafe' | 'not_indicated', reason) for a next step."""
-        for verdict, steps in (("correct", self.correct_steps), ("acceptable", self.acceptable_steps), ("unsafe", self.unsafe_steps)):
+        for verdict, steps in (
+            ("correct", self.correct_steps),
+            ("acceptable", self.acceptable_steps),
+            ("unsafe", self.unsafe_steps),
+        ):
             for s in steps:
                 if s.step == step_id:
                     return verdict, s.why

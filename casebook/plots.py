@@ -8,7 +8,12 @@ if TYPE_CHECKING:  # matplotlib and pandas are imported lazily
     import pandas as pd
     from matplotlib.axes import Axes
 
-SCORE_LABELS = {"score_thoroughness": "thoroughness", "score_efficiency": "efficiency", "score_diagnosis": "diagnosis", "score_next_step": "next step"}
+SCORE_LABELS = {
+    "score_thoroughness": "thoroughness",
+    "score_efficiency": "efficiency",
+    "score_diagnosis": "diagnosis",
+    "score_next_step": "next step",
+}
 STEP_COLOURS = {"correct": "#2e7d32", "acceptable": "#9ccc65", "not_indicated": "#bdbdbd", "unsafe": "#c62828"}
 
 
@@ -87,14 +92,24 @@ def confusion_matrix(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
             if values[i, j]:
-                ax.text(j, i, str(values[i, j]), ha="center", va="center", fontsize=7, color="white" if values[i, j] > top / 2 else "black")
+                ax.text(
+                    j,
+                    i,
+                    str(values[i, j]),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if values[i, j] > top / 2 else "black",
+                )
     ax.set_xlabel("chosen as leading diagnosis")
     ax.set_ylabel("correct diagnosis")
     ax.set_title(title)
     return ax
 
 
-def missed_questions(table: pd.DataFrame, ax: Axes | None = None, title: str = "Key questions missed most", top: int = 15) -> Axes:
+def missed_questions(
+    table: pd.DataFrame, ax: Axes | None = None, title: str = "Key questions missed most", top: int = 15
+) -> Axes:
     """Horizontal bars: how often each question was missed (missed_key_questions or missed_red_flags tables), most missed at the top."""
     t = table.head(top)
     ax = _axes(ax, rows_height(len(t)))
@@ -107,7 +122,9 @@ def missed_questions(table: pd.DataFrame, ax: Axes | None = None, title: str = "
     return ax
 
 
-def _range_bars(table: pd.DataFrame, ax: Axes | None, columns: tuple[str, str, str], colour: str, xlabel: str, title: str) -> Axes:
+def _range_bars(
+    table: pd.DataFrame, ax: Axes | None, columns: tuple[str, str, str], colour: str, xlabel: str, title: str
+) -> Axes:
     """Horizontal bars of a median per case with its min-max range as a line (columns: median, min, max)."""
     ax = _axes(ax, rows_height(len(table)))
     if table.empty:
@@ -123,7 +140,14 @@ def _range_bars(table: pd.DataFrame, ax: Axes | None, columns: tuple[str, str, s
 
 def questions_per_case(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Horizontal bars: median history questions asked per case, with the min-max range as a line."""
-    return _range_bars(table, ax, ("median", "min", "max"), "#00838f", "questions asked", "History questions asked, by case (median, range)")
+    return _range_bars(
+        table,
+        ax,
+        ("median", "min", "max"),
+        "#00838f",
+        "questions asked",
+        "History questions asked, by case (median, range)",
+    )
 
 
 def next_step_safety(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
@@ -146,7 +170,14 @@ def next_step_safety(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
 
 def time_on_case(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Horizontal bars: median minutes on each case, with the min-max range."""
-    return _range_bars(table, ax, ("median_minutes", "min_minutes", "max_minutes"), "#5d4037", "minutes", "Minutes on case (median, range)")
+    return _range_bars(
+        table,
+        ax,
+        ("median_minutes", "min_minutes", "max_minutes"),
+        "#5d4037",
+        "minutes",
+        "Minutes on case (median, range)",
+    )
 
 
 def attempts_over_time(table: pd.DataFrame, ax: Axes | None = None) -> Axes:

@@ -58,9 +58,27 @@ LIST_FIELDS = ("asked", "examined", "investigated", "differential", "missed_key_
 SCORE_FIELDS = ("thoroughness", "efficiency", "diagnosis", "next_step")
 # One CSV row per attempt; list fields are joined with LIST_SEPARATOR, scores get a column each, events are left out.
 CSV_COLUMNS = (
-    "attempt_id", "alias", "case_id", "correct_diagnosis", "started_at", "submitted_at", "seconds",
-    "asked", "examined", "investigated", "differential", "confidence", "next_step", "reasoning", "verdict", "next_step_verdict",
-    *(f"score_{s}" for s in SCORE_FIELDS), "missed_key_questions", "missed_red_flags", "unsafe_step", "demo",
+    "attempt_id",
+    "alias",
+    "case_id",
+    "correct_diagnosis",
+    "started_at",
+    "submitted_at",
+    "seconds",
+    "asked",
+    "examined",
+    "investigated",
+    "differential",
+    "confidence",
+    "next_step",
+    "reasoning",
+    "verdict",
+    "next_step_verdict",
+    *(f"score_{s}" for s in SCORE_FIELDS),
+    "missed_key_questions",
+    "missed_red_flags",
+    "unsafe_step",
+    "demo",
 )
 
 
@@ -144,7 +162,7 @@ def record_to_row(record: dict) -> dict[str, Any]:
     scores = record.get("scores") or {}
     for col in CSV_COLUMNS:
         if col.startswith("score_"):
-            value = scores.get(col[len("score_"):], "")
+            value = scores.get(col[len("score_") :], "")
         else:
             value = record.get(col, "")
         if col in LIST_FIELDS:
@@ -176,7 +194,7 @@ def row_to_record(row: dict[str, str]) -> dict[str, Any]:
         if col.startswith("score_"):
             if text:
                 try:
-                    rec.setdefault("scores", {})[col[len("score_"):]] = float(text)
+                    rec.setdefault("scores", {})[col[len("score_") :]] = float(text)
                 except ValueError:
                     raise ValueError(f"column '{col}' should be a number, found '{text}'") from None
         elif col in LIST_FIELDS:
@@ -213,7 +231,11 @@ def iter_records(path: str | os.PathLike) -> Iterator[tuple[int, dict | None, st
                 for row in reader:
                     line = reader.line_num
                     if None in row:
-                        yield line, None, f"row has {len(reader.fieldnames or []) + len(row[None])} values, expected {len(reader.fieldnames or [])}"
+                        yield (
+                            line,
+                            None,
+                            f"row has {len(reader.fieldnames or []) + len(row[None])} values, expected {len(reader.fieldnames or [])}",
+                        )
                         continue
                     try:
                         rec = row_to_record(row)
@@ -274,7 +296,9 @@ class ProgressStore:
             self._conn = self._open()
         except (sqlite3.DatabaseError, OSError) as e:  # a ProgressStoreError (newer file) passes through untouched
             if not _is_damage(e):
-                raise ProgressStoreError(f"The progress file {self.path} cannot be opened right now ({e}); it was left untouched. Try again in a moment.") from e
+                raise ProgressStoreError(
+                    f"The progress file {self.path} cannot be opened right now ({e}); it was left untouched. Try again in a moment."
+                ) from e
             self._conn = self._recover(e)
 
     # ------------------------------------------------------------ opening, checking, migrating
@@ -382,7 +406,10 @@ class ProgressStore:
     def alias(self, value: str) -> None:
         alias = validate_alias(value)
         with self._write() as conn:
-            conn.execute("INSERT INTO settings (key, value) VALUES ('alias', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", (alias,))
+            conn.execute(
+                "INSERT INTO settings (key, value) VALUES ('alias', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (alias,),
+            )
 
     # ------------------------------------------------------------ attempts
 
@@ -398,7 +425,14 @@ class ProgressStore:
         body = {k: v for k, v in record.items() if k != "events"}
         cur = conn.execute(
             "INSERT OR IGNORE INTO attempts (attempt_id, alias, case_id, submitted_at, saved_at, record) VALUES (?, ?, ?, ?, ?, ?)",
-            (record["attempt_id"], record["alias"], record["case_id"], float(record["submitted_at"]), time.time(), json.dumps(body, ensure_ascii=False)),
+            (
+                record["attempt_id"],
+                record["alias"],
+                record["case_id"],
+                float(record["submitted_at"]),
+                time.time(),
+                json.dumps(body, ensure_ascii=False),
+            ),
         )
         if cur.rowcount != 1:
             return False
@@ -406,8 +440,14 @@ class ProgressStore:
             conn.executemany(
                 "INSERT INTO events (attempt_id, seq, kind, at, item, data) VALUES (?, ?, ?, ?, ?, ?)",
                 [
-                    (record["attempt_id"], seq, str(e.get("kind", "")), float(e.get("at", 0.0)), str(e.get("item", "")),
-                     json.dumps(e["data"], ensure_ascii=False) if "data" in e else None)
+                    (
+                        record["attempt_id"],
+                        seq,
+                        str(e.get("kind", "")),
+                        float(e.get("at", 0.0)),
+                        str(e.get("item", "")),
+                        json.dumps(e["data"], ensure_ascii=False) if "data" in e else None,
+                    )
                     for seq, e in enumerate(record["events"])
                     if isinstance(e, dict)
                 ],
@@ -425,7 +465,9 @@ class ProgressStore:
         """Saved attempt records (with their events), oldest first; only ``alias``'s when given."""
         where, args = ("WHERE alias = ?", (alias,)) if alias is not None else ("", ())
         with self._lock:
-            rows = self._conn.execute(f"SELECT attempt_id, record FROM attempts {where} ORDER BY submitted_at, rowid", args).fetchall()
+            rows = self._conn.execute(
+                f"SELECT attempt_id, record FROM attempts {where} ORDER BY submitted_at, rowid", args
+            ).fetchall()
             events: dict[str, list[dict]] = {}
             has_events: set[str] = set()
             query = (
@@ -543,10 +585,16 @@ def _enable_wal(conn: sqlite3.Connection) -> None:
     delay = 0.005
     while True:
         try:
-            if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal" or conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal":
+            if (
+                conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+                or conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal"
+            ):
                 return
         except sqlite3.OperationalError as e:
-            if getattr(e, "sqlite_errorname", "").split("_")[1:2] not in (["BUSY"], ["LOCKED"]) or time.monotonic() > deadline:
+            if (
+                getattr(e, "sqlite_errorname", "").split("_")[1:2] not in (["BUSY"], ["LOCKED"])
+                or time.monotonic() > deadline
+            ):
                 raise
         if time.monotonic() > deadline:
             raise sqlite3.OperationalError("database is locked (could not switch to WAL mode)")
@@ -555,7 +603,16 @@ def _enable_wal(conn: sqlite3.Connection) -> None:
 
 
 # SQLite result codes that mean the file itself is damaged or unreadable (moved aside), as opposed to busy or locked (left alone).
-_DAMAGE_CODES = {"SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_PERM", "SQLITE_READONLY", "SQLITE_FORMAT", "SQLITE_EMPTY"}
+_DAMAGE_CODES = {
+    "SQLITE_CORRUPT",
+    "SQLITE_NOTADB",
+    "SQLITE_CANTOPEN",
+    "SQLITE_IOERR",
+    "SQLITE_PERM",
+    "SQLITE_READONLY",
+    "SQLITE_FORMAT",
+    "SQLITE_EMPTY",
+}
 
 
 class _IntegrityError(sqlite3.DatabaseError):

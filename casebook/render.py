@@ -56,7 +56,11 @@ def item_html(item: FeedbackItem) -> str:
 
 def feedback_html(feedback: Feedback) -> str:
     """The feedback panel: one block per item, level shown as text and colour."""
-    return '<div class="cb-feedback" role="region" aria-label="Feedback"><h3>Feedback</h3>' + "".join(item_html(i) for i in feedback.items) + "</div>"
+    return (
+        '<div class="cb-feedback" role="region" aria-label="Feedback"><h3>Feedback</h3>'
+        + "".join(item_html(i) for i in feedback.items)
+        + "</div>"
+    )
 
 
 def case_header_html(book: Casebook, case: Case, lang: str = "en") -> str:
@@ -69,7 +73,9 @@ def case_header_html(book: Casebook, case: Case, lang: str = "en") -> str:
     )
 
 
-def transcript_html(entries: list[tuple[str, str]], heading: str = "History so far", empty: str = "No questions asked yet.") -> str:
+def transcript_html(
+    entries: list[tuple[str, str]], heading: str = "History so far", empty: str = "No questions asked yet."
+) -> str:
     """A definition list of question/answer (or item/finding) pairs."""
     if not entries:
         return f'<div class="cb-transcript"><h4>{escape(heading)}</h4><p><i>{escape(empty)}</i></p></div>'

@@ -64,16 +64,22 @@ class ReportSummary:
     def __str__(self) -> str:
         lines = [
             f"Read {self.attempts} attempt(s) by {self.students} student(s) on {self.cases} case(s) from {self.files} file(s) in {self.folder}.",
-            f"Right leading diagnosis: {self.accuracy:.1%} of attempts." if self.attempts else "No attempts could be read.",
+            f"Right leading diagnosis: {self.accuracy:.1%} of attempts."
+            if self.attempts
+            else "No attempts could be read.",
         ]
         if self.problems:
             files = len({p.file for p in self.problems})
             lines.append(f"{len(self.problems)} problem(s) in {files} file(s) were skipped (listed in problems.csv).")
-        lines.append(f"Wrote {len(self.tables)} table(s) and {len(self.figures)} figure(s) to {self.out_dir}; open {self.index}.")
+        lines.append(
+            f"Wrote {len(self.tables)} table(s) and {len(self.figures)} figure(s) to {self.out_dir}; open {self.index}."
+        )
         return "\n".join(lines)
 
 
-def class_tables(df: pd.DataFrame, problems: list[RecordProblem], book: Casebook | None = None) -> dict[str, pd.DataFrame]:
+def class_tables(
+    df: pd.DataFrame, problems: list[RecordProblem], book: Casebook | None = None
+) -> dict[str, pd.DataFrame]:
     """Every table of the class report by name (the CSV file names), problems first."""
     return {
         "problems": analytics.problems_frame(problems),
@@ -93,7 +99,9 @@ def _figure_size(name: str, table: pd.DataFrame) -> tuple[float, float]:
 
     if name == "confusion_matrix":
         return plots.confusion_size(len(table))
-    shown = min(len(table), 15) if name in ("missed_key_questions", "missed_red_flags") else len(table)  # missed_questions shows the top 15
+    shown = (
+        min(len(table), 15) if name in ("missed_key_questions", "missed_red_flags") else len(table)
+    )  # missed_questions shows the top 15
     return 7.0, plots.rows_height(shown)
 
 
@@ -129,7 +137,7 @@ def write_figures(tables: dict[str, pd.DataFrame], out_dir: Path) -> dict[str, P
 def _index_html(summary: ReportSummary, tables: dict[str, pd.DataFrame]) -> str:
     """The report's front page; every piece of text from the hand-ins is escaped."""
     parts = [
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Class report — Leg Pain Casebook</title>",
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Class report — Leg Pain Casebook</title>',
         "<style>body{font-family:system-ui,sans-serif;margin:2em auto;max-width:60em} table{border-collapse:collapse;font-size:0.9em}"
         " td,th{border:1px solid #bbb;padding:0.2em 0.5em} img{max-width:100%} .problem{color:#b71c1c}</style></head><body>",
         "<h1>Class report</h1>",
@@ -138,7 +146,11 @@ def _index_html(summary: ReportSummary, tables: dict[str, pd.DataFrame]) -> str:
     ]
     if summary.problems:
         items = "".join(f'<li class="problem">{escape(str(p))}</li>' for p in summary.problems[:200])
-        more = f"<li>… and {len(summary.problems) - 200} more (see problems.csv)</li>" if len(summary.problems) > 200 else ""
+        more = (
+            f"<li>… and {len(summary.problems) - 200} more (see problems.csv)</li>"
+            if len(summary.problems) > 200
+            else ""
+        )
         parts.append(f"<h2>Problems (skipped)</h2><ul>{items}{more}</ul>")
     for name, table in tables.items():
         if name == "problems":
@@ -180,7 +192,9 @@ def build_report(
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = class_tables(df, problems, book)
     head = analytics.class_summary(df, problems)
-    summary = ReportSummary(folder, out_dir, files, head["attempts"], head["students"], head["cases"], head["accuracy"], problems)
+    summary = ReportSummary(
+        folder, out_dir, files, head["attempts"], head["students"], head["cases"], head["accuracy"], problems
+    )
     for name, table in tables.items():
         path = out_dir / f"{name}.csv"
         table.to_csv(path, index=name == "confusion_matrix")
@@ -217,8 +231,14 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def register_cli(sub) -> None:
     """Add ``casebook report FOLDER [--out DIR]`` to the command line."""
-    p = sub.add_parser("report", help="class report from a folder of exported attempt files: CSV tables and PNG figures")
+    p = sub.add_parser(
+        "report", help="class report from a folder of exported attempt files: CSV tables and PNG figures"
+    )
     p.add_argument("folder", metavar="FOLDER", help="a folder of .jsonl / .csv attempt files (students' exports)")
     p.add_argument("--out", default="report", metavar="DIR", help="where to write the report (default: ./report)")
-    p.add_argument("--cases", metavar="FOLDER", help="a cases folder, for condition names and question texts (default: the bundled cases)")
+    p.add_argument(
+        "--cases",
+        metavar="FOLDER",
+        help="a cases folder, for condition names and question texts (default: the bundled cases)",
+    )
     p.set_defaults(func=cmd_report)

@@ -16,7 +16,9 @@ def case_regions(book: Casebook, case: Case) -> tuple[str, ...]:
     return cond.regions if cond else ()
 
 
-def filter_cases(book: Casebook, difficulty: str = ANY, setting: str = ANY, region: str = ANY, exclude: Iterable[str] = ()) -> list[Case]:
+def filter_cases(
+    book: Casebook, difficulty: str = ANY, setting: str = ANY, region: str = ANY, exclude: Iterable[str] = ()
+) -> list[Case]:
     """Cases matching every given filter (an empty filter matches all), in id order."""
     skip = set(exclude)
     return [
@@ -29,7 +31,9 @@ def filter_cases(book: Casebook, difficulty: str = ANY, setting: str = ANY, regi
     ]
 
 
-def pick_new_case(case_ids: Iterable[str], done: Iterable[str], current: str | None = None, rng: random.Random | None = None) -> str | None:
+def pick_new_case(
+    case_ids: Iterable[str], done: Iterable[str], current: str | None = None, rng: random.Random | None = None
+) -> str | None:
     """A random case not done yet (and not the current one); None when every case is done."""
     done_set = set(done) | ({current} if current else set())
     fresh = sorted(set(case_ids) - done_set)

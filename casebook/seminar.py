@@ -40,17 +40,32 @@ def seminar_steps(book: Casebook, case: Case, lang: str = "en") -> list[SeminarS
     for n, qid in enumerate(case.key_questions, 1):
         q = book.bank.questions[qid]
         ans = case.answers[qid].text.get(lang)
-        steps.append(SeminarStep("history", f"Question {n}", f"<p><b>Q{n}. {escape(q.text.get(lang))}</b></p><p>“{escape(ans)}”</p>"))
-    exam = [(book.bank.examinations[e].text.get(lang), t.get(lang)) for e, t in case.examination.items() if e in book.bank.examinations]
+        steps.append(
+            SeminarStep(
+                "history", f"Question {n}", f"<p><b>Q{n}. {escape(q.text.get(lang))}</b></p><p>“{escape(ans)}”</p>"
+            )
+        )
+    exam = [
+        (book.bank.examinations[e].text.get(lang), t.get(lang))
+        for e, t in case.examination.items()
+        if e in book.bank.examinations
+    ]
     if exam:
         rows = "".join(f"<li><b>{escape(item)}:</b> {escape(found)}</li>" for item, found in exam)
         steps.append(SeminarStep("examination", "Examination", f"<h3>Examination</h3><ul>{rows}</ul>"))
-    results = [(book.bank.investigations[i].text.get(lang), t.get(lang)) for i, t in case.investigations.items() if i in book.bank.investigations]
+    results = [
+        (book.bank.investigations[i].text.get(lang), t.get(lang))
+        for i, t in case.investigations.items()
+        if i in book.bank.investigations
+    ]
     if results:
         rows = "".join(f"<li><b>{escape(item)}:</b> {escape(found)}</li>" for item, found in results)
         steps.append(SeminarStep("investigation", "Investigations", f"<h3>Investigations</h3><ul>{rows}</ul>"))
     cond = book.conditions[case.diagnosis]
-    diff = "".join(f"<li><b>{escape(book.condition_name(d.condition, lang))}</b>: {escape(d.why_less_likely.get(lang))}</li>" for d in case.differential)
+    diff = "".join(
+        f"<li><b>{escape(book.condition_name(d.condition, lang))}</b>: {escape(d.why_less_likely.get(lang))}</li>"
+        for d in case.differential
+    )
     steps.append(
         SeminarStep(
             "answer",

@@ -15,6 +15,7 @@ MAX_DIFFERENTIAL = 3
 
 REASONING_MAX = 1000  # characters of free-text reasoning a student can hand in with an attempt
 
+
 class SessionError(ValueError):
     """A student action that cannot be carried out; the message is shown to the student."""
 
@@ -40,7 +41,15 @@ class Event:
 class CaseSession:
     """The state of one attempt at one case, changed only through its action methods."""
 
-    def __init__(self, book: Casebook, case: Case | str, *, alias: str = "", lang: str = "en", clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        book: Casebook,
+        case: Case | str,
+        *,
+        alias: str = "",
+        lang: str = "en",
+        clock: Callable[[], float] = time.time,
+    ):
         self.book = book
         self.case = book.case(case) if isinstance(case, str) else case
         self.alias = alias
@@ -164,7 +173,9 @@ class CaseSession:
             raise SessionError("Your reasoning must be text.")
         text = text.strip()
         if len(text) > REASONING_MAX:
-            raise SessionError(f"Your reasoning is {len(text):,} characters long; keep it to {REASONING_MAX:,} (a few sentences).")
+            raise SessionError(
+                f"Your reasoning is {len(text):,} characters long; keep it to {REASONING_MAX:,} (a few sentences)."
+            )
         if text != self.reasoning:
             self.reasoning = text
             self._log("note", self.case.id, characters=len(text))
@@ -178,7 +189,17 @@ class CaseSession:
             raise SessionError("Choose your diagnosis (at least one) before submitting.")
         if self.next_step is None:
             raise SessionError("Choose a next step before submitting.")
-        feedback = evaluate(self.book, self.case, self.asked, self.examined, self.investigated, self.differential, self.next_step, lang=self.lang, reasoning=self.reasoning)
+        feedback = evaluate(
+            self.book,
+            self.case,
+            self.asked,
+            self.examined,
+            self.investigated,
+            self.differential,
+            self.next_step,
+            lang=self.lang,
+            reasoning=self.reasoning,
+        )
         self.feedback = feedback
         self._log("submit", self.case.id, verdict=feedback.verdict, **feedback.scores.as_dict())
         return feedback

@@ -61,9 +61,15 @@ def json_path(parts: Iterable[Any]) -> str:
 
 
 def _type_name(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "true/false", int: "a number", float: "a number", type(None): "null"}.get(
-        type(value), type(value).__name__
-    )
+    return {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -76,39 +82,56 @@ def _describe(error: ValidationError) -> tuple[str, str]:
     v, s, inst = error.validator, error.schema, error.instance
     if v == "required":
         name = error.message.split("'")[1] if "'" in error.message else error.message
-        desc = s.get("properties", {}).get(name, {}).get("description", "")  # $refs are inlined, so shared definitions carry theirs
-        return f"missing required field '{name}'", f"add \"{name}\"" + (f" ({desc})" if desc else "")
+        desc = (
+            s.get("properties", {}).get(name, {}).get("description", "")
+        )  # $refs are inlined, so shared definitions carry theirs
+        return f"missing required field '{name}'", f'add "{name}"' + (f" ({desc})" if desc else "")
     if v == "additionalProperties":
         allowed = ", ".join(sorted(s.get("properties", {})))
         extra = [k for k in inst if k not in s.get("properties", {})] if isinstance(inst, dict) else []
-        return f"unknown field {', '.join(repr(k) for k in extra)}", f"remove it or fix its spelling; allowed fields here: {allowed}"
+        return (
+            f"unknown field {', '.join(repr(k) for k in extra)}",
+            f"remove it or fix its spelling; allowed fields here: {allowed}",
+        )
     if v == "type":
         want = s["type"] if isinstance(s["type"], str) else " or ".join(s["type"])
         return f"should be {_article(want)}, not {_type_name(inst)} ({_short(inst)})", f"write {_article(want)} here"
     if v == "enum":
         return f"{_short(inst)} is not an allowed value", "use one of: " + ", ".join(json.dumps(x) for x in s["enum"])
     if v == "const" and list(error.absolute_path)[-1:] == ["schema_version"]:
-        return f"schema_version {_short(inst)} is not supported: this casebook reads version {s['const']}", f"set \"schema_version\": {s['const']} and check the file against the current format"
+        return (
+            f"schema_version {_short(inst)} is not supported: this casebook reads version {s['const']}",
+            f'set "schema_version": {s["const"]} and check the file against the current format',
+        )
     if v == "const":
         return f"{_short(inst)} is not supported", f"use {json.dumps(s['const'])}"
     if v == "pattern":
-        return f"{_short(inst)} is not a valid identifier", "use lower-case letters, digits, '_' or '-' (start with a letter or digit, at most 64 characters)"
+        return (
+            f"{_short(inst)} is not a valid identifier",
+            "use lower-case letters, digits, '_' or '-' (start with a letter or digit, at most 64 characters)",
+        )
     if v == "minLength":
         return "is empty", "write some text here"
     if v in ("minItems", "maxItems"):
         n = s[v]
-        return f"has {len(inst)} item(s); {'at least' if v == 'minItems' else 'at most'} {n} needed", f"give {'at least' if v == 'minItems' else 'at most'} {n}"
+        return (
+            f"has {len(inst)} item(s); {'at least' if v == 'minItems' else 'at most'} {n} needed",
+            f"give {'at least' if v == 'minItems' else 'at most'} {n}",
+        )
     if v == "uniqueItems":
         return "lists the same item twice", "remove the repeated item"
     if v == "oneOf" and _is_local_text(s) and isinstance(inst, str):
         return "is empty", "write some text here"
     if v == "oneOf" and _is_local_text(s) and isinstance(inst, dict):
         return (
-            "should map language codes to non-empty text, with English under \"en\"",
+            'should map language codes to non-empty text, with English under "en"',
             'write {"en": "English text"} and optionally other languages, e.g. "nb": "norsk tekst", "da": "dansk tekst"',
         )
     if v == "oneOf" and _is_local_text(s):
-        return f"should be text (a string, or an object like {{\"en\": \"...\"}}), not {_type_name(inst)}", 'write a string, or {"en": "English text", "nb": "norsk tekst"}'
+        return (
+            f'should be text (a string, or an object like {{"en": "..."}}), not {_type_name(inst)}',
+            'write a string, or {"en": "English text", "nb": "norsk tekst"}',
+        )
     if v in ("minimum", "maximum"):
         return f"{_short(inst)} is out of range", f"use a value {'≥' if v == 'minimum' else '≤'} {s[v]}"
     return error.message, "see the schema's description of this field"
@@ -119,7 +142,14 @@ def _is_local_text(s: Mapping) -> bool:
 
 
 def _article(word: str) -> str:
-    return {"object": "an object", "array": "a list", "string": "a string", "integer": "a whole number", "number": "a number", "boolean": "true or false"}.get(word, word)
+    return {
+        "object": "an object",
+        "array": "a list",
+        "string": "a string",
+        "integer": "a whole number",
+        "number": "a number",
+        "boolean": "true or false",
+    }.get(word, word)
 
 
 def schema_problems(data: Any, kind: str, file: str) -> list[Problem]:
@@ -146,7 +176,12 @@ def bank_problems(bank: QuestionBank, file: str) -> list[Problem]:
     """Topics named by questions exist."""
     topics = {t.id for t in bank.topics}
     return [
-        Problem(file, f"$.questions[{i}].topic", f"question '{q.id}' names unknown topic '{q.topic}'", f"use one of: {', '.join(sorted(topics))}")
+        Problem(
+            file,
+            f"$.questions[{i}].topic",
+            f"question '{q.id}' names unknown topic '{q.topic}'",
+            f"use one of: {', '.join(sorted(topics))}",
+        )
         for i, q in enumerate(bank.questions.values())
         if q.topic not in topics
     ]
@@ -157,21 +192,51 @@ def condition_problems(cond: Condition, known_conditions: set[str], bank: Questi
     out: list[Problem] = []
     for i, t in enumerate(cond.tell_apart):
         if t.condition not in known_conditions:
-            out.append(Problem(file, f"$.tell_apart[{i}].condition", f"unknown condition '{t.condition}'", _did_you_mean(t.condition, known_conditions)))
+            out.append(
+                Problem(
+                    file,
+                    f"$.tell_apart[{i}].condition",
+                    f"unknown condition '{t.condition}'",
+                    _did_you_mean(t.condition, known_conditions),
+                )
+            )
         elif t.condition == cond.id:
-            out.append(Problem(file, f"$.tell_apart[{i}].condition", "a condition cannot be its own look-alike", "name a different condition"))
+            out.append(
+                Problem(
+                    file,
+                    f"$.tell_apart[{i}].condition",
+                    "a condition cannot be its own look-alike",
+                    "name a different condition",
+                )
+            )
     for i, d in enumerate(cond.defining_answers):
         q = bank.questions.get(d.question)
         if q is None:
-            out.append(Problem(file, f"$.defining_answers[{i}].question", f"unknown question '{d.question}'", _did_you_mean(d.question, set(bank.questions))))
+            out.append(
+                Problem(
+                    file,
+                    f"$.defining_answers[{i}].question",
+                    f"unknown question '{d.question}'",
+                    _did_you_mean(d.question, set(bank.questions)),
+                )
+            )
             continue
         for j, o in enumerate(d.options):
             if q.option(o) is None:
-                out.append(Problem(file, f"$.defining_answers[{i}].options[{j}]", f"question '{q.id}' has no answer choice '{o}'", f"use one of: {', '.join(x.id for x in q.options)}"))
+                out.append(
+                    Problem(
+                        file,
+                        f"$.defining_answers[{i}].options[{j}]",
+                        f"question '{q.id}' has no answer choice '{o}'",
+                        f"use one of: {', '.join(x.id for x in q.options)}",
+                    )
+                )
     return out
 
 
-def case_problems(case: Case, conditions: Mapping[str, Condition], known_conditions: set[str], bank: QuestionBank, file: str) -> list[Problem]:
+def case_problems(
+    case: Case, conditions: Mapping[str, Condition], known_conditions: set[str], bank: QuestionBank, file: str
+) -> list[Problem]:
     """Every id a case uses exists, key and red-flag questions are answered, and answers fit the diagnosis."""
     out: list[Problem] = []
     p = lambda path, msg, hint: out.append(Problem(file, path, msg, hint))  # noqa: E731
@@ -179,13 +244,25 @@ def case_problems(case: Case, conditions: Mapping[str, Condition], known_conditi
     if case.diagnosis not in known_conditions:
         p("$.diagnosis", f"unknown condition '{case.diagnosis}'", _did_you_mean(case.diagnosis, known_conditions))
     elif case.diagnosis not in conditions:
-        p("$.diagnosis", f"condition '{case.diagnosis}' has problems of its own and was not loaded", "fix the problems reported for that condition's file")
+        p(
+            "$.diagnosis",
+            f"condition '{case.diagnosis}' has problems of its own and was not loaded",
+            "fix the problems reported for that condition's file",
+        )
     seen_diff: set[str] = set()
     for i, d in enumerate(case.differential):
         if d.condition not in known_conditions:
-            p(f"$.differential[{i}].condition", f"unknown condition '{d.condition}'", _did_you_mean(d.condition, known_conditions))
+            p(
+                f"$.differential[{i}].condition",
+                f"unknown condition '{d.condition}'",
+                _did_you_mean(d.condition, known_conditions),
+            )
         if d.condition == case.diagnosis:
-            p(f"$.differential[{i}].condition", "the diagnosis is listed in its own differential", "list only look-alikes other than the diagnosis")
+            p(
+                f"$.differential[{i}].condition",
+                "the diagnosis is listed in its own differential",
+                "list only look-alikes other than the diagnosis",
+            )
         if d.condition in seen_diff:
             p(f"$.differential[{i}].condition", f"'{d.condition}' is listed twice", "remove the repeated entry")
         seen_diff.add(d.condition)
@@ -197,51 +274,99 @@ def case_problems(case: Case, conditions: Mapping[str, Condition], known_conditi
             continue
         for j, o in enumerate(ans.options):
             if q.option(o) is None:
-                p(f"$.answers.{qid}.options[{j}]", f"question '{qid}' has no answer choice '{o}'", f"use one of: {', '.join(x.id for x in q.options) or '(this question has no choices; remove options)'}")
+                p(
+                    f"$.answers.{qid}.options[{j}]",
+                    f"question '{qid}' has no answer choice '{o}'",
+                    f"use one of: {', '.join(x.id for x in q.options) or '(this question has no choices; remove options)'}",
+                )
         if len(ans.options) > 1 and not q.multiple:
-            p(f"$.answers.{qid}.options", f"question '{qid}' takes one answer choice, {len(ans.options)} given", "keep the one choice that fits best")
-    for field_name, table, items in (("examination", bank.examinations, case.examination), ("investigations", bank.investigations, case.investigations)):
+            p(
+                f"$.answers.{qid}.options",
+                f"question '{qid}' takes one answer choice, {len(ans.options)} given",
+                "keep the one choice that fits best",
+            )
+    for field_name, table, items in (
+        ("examination", bank.examinations, case.examination),
+        ("investigations", bank.investigations, case.investigations),
+    ):
         for item_id in items:
             if item_id not in table:
-                p(f"$.{field_name}.{item_id}", f"unknown {'examination item' if field_name == 'examination' else 'investigation'} '{item_id}'", _did_you_mean(item_id, set(table)))
+                p(
+                    f"$.{field_name}.{item_id}",
+                    f"unknown {'examination item' if field_name == 'examination' else 'investigation'} '{item_id}'",
+                    _did_you_mean(item_id, set(table)),
+                )
 
     for i, qid in enumerate(case.key_questions):
         if qid not in bank.questions:
             p(f"$.key_questions[{i}]", f"unknown question '{qid}'", _did_you_mean(qid, set(bank.questions)))
         elif qid not in case.answers:
-            p(f"$.key_questions[{i}]", f"key question '{qid}' is not answered in this case", f"add an answer for '{qid}' under \"answers\"")
+            p(
+                f"$.key_questions[{i}]",
+                f"key question '{qid}' is not answered in this case",
+                f"add an answer for '{qid}' under \"answers\"",
+            )
     for i, qid in enumerate(case.red_flag_questions):
         q = bank.questions.get(qid)
         if q is None:
             p(f"$.red_flag_questions[{i}]", f"unknown question '{qid}'", _did_you_mean(qid, set(bank.questions)))
         elif not q.red_flag:
-            p(f"$.red_flag_questions[{i}]", f"question '{qid}' is not a red-flag question in the bank", "list only questions marked \"red_flag\": true, or mark it so in questions.json")
+            p(
+                f"$.red_flag_questions[{i}]",
+                f"question '{qid}' is not a red-flag question in the bank",
+                'list only questions marked "red_flag": true, or mark it so in questions.json',
+            )
         elif qid not in case.answers:
-            p(f"$.red_flag_questions[{i}]", f"red-flag question '{qid}' is not answered in this case", f"add an answer for '{qid}' under \"answers\"")
+            p(
+                f"$.red_flag_questions[{i}]",
+                f"red-flag question '{qid}' is not answered in this case",
+                f"add an answer for '{qid}' under \"answers\"",
+            )
 
     diag = conditions.get(case.diagnosis)
     for i, kf in enumerate(case.key_findings):
         if diag is not None and diag.feature(kf.feature) is None:
-            p(f"$.key_findings[{i}].feature", f"'{kf.feature}' is not a key feature of '{diag.id}'", "use one of: " + ", ".join(f.id for f in diag.key_features))
+            p(
+                f"$.key_findings[{i}].feature",
+                f"'{kf.feature}' is not a key feature of '{diag.id}'",
+                "use one of: " + ", ".join(f.id for f in diag.key_features),
+            )
         for j, item in enumerate(kf.elicited_by):
             if bank.item(item) is None:
-                p(f"$.key_findings[{i}].elicited_by[{j}]", f"unknown question, examination or investigation '{item}'", _did_you_mean(item, set(bank.questions) | set(bank.examinations) | set(bank.investigations)))
+                p(
+                    f"$.key_findings[{i}].elicited_by[{j}]",
+                    f"unknown question, examination or investigation '{item}'",
+                    _did_you_mean(item, set(bank.questions) | set(bank.examinations) | set(bank.investigations)),
+                )
     if diag is not None:
         for d in diag.defining_answers:
             ans = case.answers.get(d.question)
             if ans is not None and ans.options and not set(ans.options) <= set(d.options):
-                p(f"$.answers.{d.question}.options", f"the answer contradicts the diagnosis '{diag.id}': {d.why}", f"answer with {' or '.join(repr(o) for o in d.options)}, or change the diagnosis")
+                p(
+                    f"$.answers.{d.question}.options",
+                    f"the answer contradicts the diagnosis '{diag.id}': {d.why}",
+                    f"answer with {' or '.join(repr(o) for o in d.options)}, or change the diagnosis",
+                )
         for i, d in enumerate(case.differential):
             other = conditions.get(d.condition)
-            if other is not None and d.condition != diag.id and diag.how_to_tell_from(d.condition) is None and other.how_to_tell_from(diag.id) is None:
+            if (
+                other is not None
+                and d.condition != diag.id
+                and diag.how_to_tell_from(d.condition) is None
+                and other.how_to_tell_from(diag.id) is None
+            ):
                 p(
                     f"$.differential[{i}].condition",
                     f"look-alike '{d.condition}' has no tell-apart text: neither '{diag.id}' nor '{d.condition}' says how to tell them apart",
-                    f"add {{\"condition\": \"{d.condition}\", \"text\": \"...\"}} under \"tell_apart\" in the condition text of '{diag.id}'",
+                    f'add {{"condition": "{d.condition}", "text": "..."}} under "tell_apart" in the condition text of \'{diag.id}\'',
                 )
 
     judged: dict[str, str] = {}
-    for verdict, steps in (("correct", case.correct_steps), ("acceptable", case.acceptable_steps), ("unsafe", case.unsafe_steps)):
+    for verdict, steps in (
+        ("correct", case.correct_steps),
+        ("acceptable", case.acceptable_steps),
+        ("unsafe", case.unsafe_steps),
+    ):
         for i, s in enumerate(steps):
             path = f"$.next_steps.{verdict}[{i}].step"
             if s.step not in bank.next_steps:
@@ -253,7 +378,11 @@ def case_problems(case: Case, conditions: Mapping[str, Condition], known_conditi
         for i, s in enumerate(case.correct_steps):
             ns = bank.next_steps.get(s.step)
             if ns is not None and not ns.is_urgent:
-                p(f"$.next_steps.correct[{i}].step", f"a red-flag case's correct next step must be urgent, but '{s.step}' is '{ns.urgency}'", "choose a same-day or emergency step, or set \"red_flag_case\": false")
+                p(
+                    f"$.next_steps.correct[{i}].step",
+                    f"a red-flag case's correct next step must be urgent, but '{s.step}' is '{ns.urgency}'",
+                    'choose a same-day or emergency step, or set "red_flag_case": false',
+                )
     return out
 
 
@@ -266,7 +395,14 @@ def lookalike_problems(cases: Mapping[str, Case], files: Mapping[str, str]) -> l
             if other not in cases:
                 out.append(Problem(files[case.id], path, f"unknown case '{other}'", _did_you_mean(other, set(cases))))
             elif cases[other].diagnosis == case.diagnosis:
-                out.append(Problem(files[case.id], path, f"case '{other}' has the same diagnosis", "a look-alike case must have a different diagnosis"))
+                out.append(
+                    Problem(
+                        files[case.id],
+                        path,
+                        f"case '{other}' has the same diagnosis",
+                        "a look-alike case must have a different diagnosis",
+                    )
+                )
     return out
 
 

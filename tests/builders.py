@@ -57,16 +57,23 @@ def make_condition(**overrides: Any) -> dict:
         "regions": ["calf"],
         "summary": f"A made-up summary of {cid} for the tests.",
         "who_and_triggers": ["Adults of any age."],
-        "key_features": [{"id": "main_feature", "text": "The main feature."}, {"id": "second_feature", "text": "A second feature."}],
+        "key_features": [
+            {"id": "main_feature", "text": "The main feature."},
+            {"id": "second_feature", "text": "A second feature."},
+        ],
         "exam_findings": ["A finding on examination."],
         "investigations": ["Usually none are needed."],
         "management": ["Rest and review."],
         "red_flags": [],
-        "tell_apart": [{"condition": other, "text": f"How {cid} differs from {other}."} for other in CONDITION_IDS if other != cid],
+        "tell_apart": [
+            {"condition": other, "text": f"How {cid} differs from {other}."} for other in CONDITION_IDS if other != cid
+        ],
         "sources": [{"document": "general", "section": "made-up test content"}],
     }
     if cid == "dvt":
-        data["defining_answers"] = [{"question": "q_both_legs", "options": ["one"], "why": "a deep vein thrombosis swells one leg."}]
+        data["defining_answers"] = [
+            {"question": "q_both_legs", "options": ["one"], "why": "a deep vein thrombosis swells one leg."}
+        ]
     data.update(copy.deepcopy(overrides))
     return data
 
@@ -111,7 +118,9 @@ def make_calf_tear_case(**overrides: Any) -> dict:
         "setting": "sports_clinic",
         "patient": {"age": 41, "sex": "male"},
         "presenting_complaint": "I felt a kick in my calf as I ran for a ball.",
-        "answers": answer_every_question({"q_onset": ("All at once, as I pushed off.", ["acute_loading"]), "q_immobilisation": ("No.", ["no"])}),
+        "answers": answer_every_question(
+            {"q_onset": ("All at once, as I pushed off.", ["acute_loading"]), "q_immobilisation": ("No.", ["no"])}
+        ),
         "diagnosis": "gastrocnemius_tear",
         "differential": [
             {"condition": "dvt", "why_less_likely": "The pain began at one moment during a push-off."},
@@ -119,7 +128,10 @@ def make_calf_tear_case(**overrides: Any) -> dict:
         ],
         "key_questions": ["q_onset", "q_snap", "q_tiptoe"],
         "red_flag_questions": ["q_tiptoe"],
-        "next_steps": {"correct": [{"step": "ns_self_care", "why": "Offload, cool and compress."}], "unsafe": [{"step": "ns_reassure", "why": "He needs a plan."}]},
+        "next_steps": {
+            "correct": [{"step": "ns_self_care", "why": "Offload, cool and compress."}],
+            "unsafe": [{"step": "ns_reassure", "why": "He needs a plan."}],
+        },
         "red_flag_case": False,
         "teaching_points": ["A kick in the calf during a push-off is a calf muscle tear."],
     }
@@ -136,7 +148,13 @@ def make_achilles_case(**overrides: Any) -> dict:
         "setting": "emergency",
         "patient": {"age": 38, "sex": "female"},
         "presenting_complaint": "Something snapped at the back of my ankle when I jumped.",
-        "answers": answer_every_question({"q_snap": ("Yes, a loud snap.", ["yes"]), "q_tiptoe": ("No, I cannot.", ["cannot"]), "q_immobilisation": ("No.", ["no"])}),
+        "answers": answer_every_question(
+            {
+                "q_snap": ("Yes, a loud snap.", ["yes"]),
+                "q_tiptoe": ("No, I cannot.", ["cannot"]),
+                "q_immobilisation": ("No.", ["no"]),
+            }
+        ),
         "diagnosis": "achilles_rupture",
         "differential": [
             {"condition": "gastrocnemius_tear", "why_less_likely": "The pain is at the tendon, not in the muscle."},
@@ -157,7 +175,9 @@ def small_conditions() -> list[dict]:
     """The conditions of the small test casebook; exercise_cramp and achilles_rupture say nothing about each other."""
     conditions = [make_condition(id=cid) for cid in CONDITION_IDS]
     for cond in conditions:
-        cond["tell_apart"] = [t for t in cond["tell_apart"] if {cond["id"], t["condition"]} != {"exercise_cramp", "achilles_rupture"}]
+        cond["tell_apart"] = [
+            t for t in cond["tell_apart"] if {cond["id"], t["condition"]} != {"exercise_cramp", "achilles_rupture"}
+        ]
     return conditions
 
 

@@ -33,7 +33,12 @@ def make_record(n: int, case_id: str = "case-a", diagnosis: str = "dvt", leading
         "next_step": "ns_same_day",
         "verdict": "correct" if leading == diagnosis else "correct_not_leading",
         "next_step_verdict": "correct",
-        "scores": {"thoroughness": 1.0, "efficiency": 1.0, "diagnosis": 1.0 if leading == diagnosis else 0.5, "next_step": 1.0},
+        "scores": {
+            "thoroughness": 1.0,
+            "efficiency": 1.0,
+            "diagnosis": 1.0 if leading == diagnosis else 0.5,
+            "next_step": 1.0,
+        },
         "missed_key_questions": [],
         "missed_red_flags": [],
         "unsafe_step": False,
@@ -45,7 +50,9 @@ def make_record(n: int, case_id: str = "case-a", diagnosis: str = "dvt", leading
 
 def write_jsonl(path: Path, lines: list) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines), encoding="utf-8")
+    path.write_text(
+        "".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines), encoding="utf-8"
+    )
     return path
 
 
@@ -53,18 +60,50 @@ def write_jsonl(path: Path, lines: list) -> Path:
 def class_folder(tmp_path: Path) -> Path:
     """Three students' hand-ins, one file with a bad line, one that is not attempts at all, one attempt handed in twice."""
     folder = tmp_path / "hand-ins"
-    write_jsonl(folder / "anna.jsonl", [
-        make_record(1, alias="anna"),
-        make_record(2, alias="anna", case_id="case-b", diagnosis="gastrocnemius_tear", leading="dvt", verdict="wrong",
-                    differential=["dvt"], missed_key_questions=["q_snap", "q_tiptoe"], missed_red_flags=["q_tiptoe"],
-                    next_step="ns_reassure", next_step_verdict="unsafe", unsafe_step=True, seconds=1200.0),
-    ])
-    write_jsonl(folder / "ben.jsonl", [
-        make_record(3, alias="ben", leading="gastrocnemius_tear", missed_key_questions=["q_immobilisation"], missed_red_flags=["q_immobilisation"],
-                    next_step_verdict="acceptable", asked=["q_onset"]),
-        '{"attempt_id": "att-0099", "alias": "ben", "case_id": "case-a"',
-        make_record(4, alias="ben", case_id="case-b", diagnosis="gastrocnemius_tear", leading="gastrocnemius_tear", missed_key_questions=["q_snap"]),
-    ])
+    write_jsonl(
+        folder / "anna.jsonl",
+        [
+            make_record(1, alias="anna"),
+            make_record(
+                2,
+                alias="anna",
+                case_id="case-b",
+                diagnosis="gastrocnemius_tear",
+                leading="dvt",
+                verdict="wrong",
+                differential=["dvt"],
+                missed_key_questions=["q_snap", "q_tiptoe"],
+                missed_red_flags=["q_tiptoe"],
+                next_step="ns_reassure",
+                next_step_verdict="unsafe",
+                unsafe_step=True,
+                seconds=1200.0,
+            ),
+        ],
+    )
+    write_jsonl(
+        folder / "ben.jsonl",
+        [
+            make_record(
+                3,
+                alias="ben",
+                leading="gastrocnemius_tear",
+                missed_key_questions=["q_immobilisation"],
+                missed_red_flags=["q_immobilisation"],
+                next_step_verdict="acceptable",
+                asked=["q_onset"],
+            ),
+            '{"attempt_id": "att-0099", "alias": "ben", "case_id": "case-a"',
+            make_record(
+                4,
+                alias="ben",
+                case_id="case-b",
+                diagnosis="gastrocnemius_tear",
+                leading="gastrocnemius_tear",
+                missed_key_questions=["q_snap"],
+            ),
+        ],
+    )
     write_jsonl(folder / "sub" / "cara.jsonl", [make_record(5, alias="cara"), make_record(1, alias="anna")])
     (folder / "essay.jsonl").write_text("Dear teacher, here is my essay.\n", encoding="utf-8")
     (folder / "notes.txt").write_text("not an attempts file, ignored\n", encoding="utf-8")
@@ -83,7 +122,13 @@ def test_read_folder_reads_the_good_attempts_and_reports_every_bad_file_and_line
         "sub/cara.jsonl, line 2: attempt att-0001 was already read from anna.jsonl, line 1 (counted once)",
     ]
     assert analytics.class_summary(df, problems) == {
-        "students": 3, "attempts": 5, "cases": 2, "accuracy": 0.6, "unsafe_steps": 1, "problems": 4, "files_with_problems": 4,
+        "students": 3,
+        "attempts": 5,
+        "cases": 2,
+        "accuracy": 0.6,
+        "unsafe_steps": 1,
+        "problems": 4,
+        "files_with_problems": 4,
     }
 
 
@@ -117,18 +162,52 @@ def test_accuracy_by_case_counts_right_leading_diagnoses(class_folder):
     df, _ = analytics.read_folder(class_folder)
     table = analytics.accuracy_by_case(df)
     assert table.to_dict("records") == [
-        {"case_id": "case-a", "diagnosis": "dvt", "attempts": 3, "correct": 2, "correct_not_leading": 1, "accuracy": 0.667},
-        {"case_id": "case-b", "diagnosis": "gastrocnemius_tear", "attempts": 2, "correct": 1, "correct_not_leading": 0, "accuracy": 0.5},
+        {
+            "case_id": "case-a",
+            "diagnosis": "dvt",
+            "attempts": 3,
+            "correct": 2,
+            "correct_not_leading": 1,
+            "accuracy": 0.667,
+        },
+        {
+            "case_id": "case-b",
+            "diagnosis": "gastrocnemius_tear",
+            "attempts": 2,
+            "correct": 1,
+            "correct_not_leading": 0,
+            "accuracy": 0.5,
+        },
     ]
 
 
 def test_accuracy_by_condition_uses_the_condition_names():
     """Conditions are named from the casebook; an id the casebook lacks is shown as the id."""
-    df = analytics.records_frame([make_record(1), make_record(2, leading="sciatica"), make_record(3, diagnosis="not_a_condition", leading="not_a_condition")])
+    df = analytics.records_frame(
+        [
+            make_record(1),
+            make_record(2, leading="sciatica"),
+            make_record(3, diagnosis="not_a_condition", leading="not_a_condition"),
+        ]
+    )
     table = analytics.accuracy_by_condition(df, BOOK)
     assert table.to_dict("records") == [
-        {"condition_id": "dvt", "condition": BOOK.conditions["dvt"].name.en, "cases": 1, "attempts": 2, "correct": 1, "accuracy": 0.5},
-        {"condition_id": "not_a_condition", "condition": "not_a_condition", "cases": 1, "attempts": 1, "correct": 1, "accuracy": 1.0},
+        {
+            "condition_id": "dvt",
+            "condition": BOOK.conditions["dvt"].name.en,
+            "cases": 1,
+            "attempts": 2,
+            "correct": 1,
+            "accuracy": 0.5,
+        },
+        {
+            "condition_id": "not_a_condition",
+            "condition": "not_a_condition",
+            "cases": 1,
+            "attempts": 1,
+            "correct": 1,
+            "accuracy": 1.0,
+        },
     ]
 
 
@@ -146,10 +225,13 @@ def test_missed_questions_are_counted_and_ranked(class_folder):
     df, _ = analytics.read_folder(class_folder)
     table = analytics.missed_key_questions(df)
     assert table[["question_id", "missed"]].to_dict("records") == [
-        {"question_id": "q_snap", "missed": 2}, {"question_id": "q_immobilisation", "missed": 1}, {"question_id": "q_tiptoe", "missed": 1},
+        {"question_id": "q_snap", "missed": 2},
+        {"question_id": "q_immobilisation", "missed": 1},
+        {"question_id": "q_tiptoe", "missed": 1},
     ]
     assert analytics.missed_red_flags(df)[["question_id", "missed"]].to_dict("records") == [
-        {"question_id": "q_immobilisation", "missed": 1}, {"question_id": "q_tiptoe", "missed": 1},
+        {"question_id": "q_immobilisation", "missed": 1},
+        {"question_id": "q_tiptoe", "missed": 1},
     ]
 
 
@@ -157,9 +239,26 @@ def test_missed_questions_share_uses_the_case_key_questions():
     """With the casebook, of_attempts counts attempts at cases where the question is key, and share_missed divides by it."""
     case = next(iter(BOOK.cases.values()))
     q = case.key_questions[0]
-    df = analytics.records_frame([make_record(n, case_id=case.id, diagnosis=case.diagnosis, leading=case.diagnosis, missed_key_questions=[q] if n < 2 else []) for n in range(4)])
+    df = analytics.records_frame(
+        [
+            make_record(
+                n,
+                case_id=case.id,
+                diagnosis=case.diagnosis,
+                leading=case.diagnosis,
+                missed_key_questions=[q] if n < 2 else [],
+            )
+            for n in range(4)
+        ]
+    )
     row = analytics.missed_key_questions(df, BOOK).iloc[0]
-    assert (row["question_id"], row["question"], row["missed"], row["of_attempts"], row["share_missed"]) == (q, BOOK.bank.questions[q].text.en, 2, 4, 0.5)
+    assert (row["question_id"], row["question"], row["missed"], row["of_attempts"], row["share_missed"]) == (
+        q,
+        BOOK.bank.questions[q].text.en,
+        2,
+        4,
+        0.5,
+    )
 
 
 def test_questions_safety_and_time_per_case(class_folder):
@@ -170,8 +269,24 @@ def test_questions_safety_and_time_per_case(class_folder):
         {"case_id": "case-b", "attempts": 2, "mean": 3.0, "median": 3.0, "min": 3, "max": 3},
     ]
     assert analytics.next_step_safety(df).to_dict("records") == [
-        {"case_id": "case-a", "attempts": 3, "correct": 2, "acceptable": 1, "not_indicated": 0, "unsafe": 0, "unsafe_share": 0.0},
-        {"case_id": "case-b", "attempts": 2, "correct": 1, "acceptable": 0, "not_indicated": 0, "unsafe": 1, "unsafe_share": 0.5},
+        {
+            "case_id": "case-a",
+            "attempts": 3,
+            "correct": 2,
+            "acceptable": 1,
+            "not_indicated": 0,
+            "unsafe": 0,
+            "unsafe_share": 0.0,
+        },
+        {
+            "case_id": "case-b",
+            "attempts": 2,
+            "correct": 1,
+            "acceptable": 0,
+            "not_indicated": 0,
+            "unsafe": 1,
+            "unsafe_share": 0.5,
+        },
     ]
     assert analytics.time_on_case(df)[["case_id", "median_minutes", "max_minutes"]].to_dict("records") == [
         {"case_id": "case-a", "median_minutes": 10.0, "max_minutes": 10.0},
@@ -183,8 +298,15 @@ def test_tables_of_an_empty_folder_are_empty_not_errors(tmp_path):
     """An empty folder gives an empty attempts table and empty class tables."""
     df, problems = analytics.read_folder(tmp_path)
     assert (len(df), problems) == (0, [])
-    for f in (analytics.accuracy_by_case, analytics.confusion_matrix, analytics.missed_key_questions, analytics.questions_per_case,
-              analytics.next_step_safety, analytics.time_on_case, analytics.attempts_over_time):
+    for f in (
+        analytics.accuracy_by_case,
+        analytics.confusion_matrix,
+        analytics.missed_key_questions,
+        analytics.questions_per_case,
+        analytics.next_step_safety,
+        analytics.time_on_case,
+        analytics.attempts_over_time,
+    ):
         assert f(df).empty
 
 
@@ -200,20 +322,47 @@ def test_student_scores_by_condition_topic_red_flags_and_cases_not_done():
     """A student's own tables: mean scores per condition, key questions asked per topic, red flags missed, and the cases left."""
     case = next(c for c in BOOK.cases.values() if c.red_flag_questions)
     rf = case.red_flag_questions[0]
-    df = analytics.records_frame([
-        make_record(1, case_id=case.id, diagnosis=case.diagnosis, leading=case.diagnosis, missed_key_questions=[rf], missed_red_flags=[rf]),
-        make_record(2, case_id=case.id, diagnosis=case.diagnosis, leading=case.diagnosis, scores={"thoroughness": 0.5, "efficiency": 0.5, "diagnosis": 1.0, "next_step": 0.0}),
-    ])
+    df = analytics.records_frame(
+        [
+            make_record(
+                1,
+                case_id=case.id,
+                diagnosis=case.diagnosis,
+                leading=case.diagnosis,
+                missed_key_questions=[rf],
+                missed_red_flags=[rf],
+            ),
+            make_record(
+                2,
+                case_id=case.id,
+                diagnosis=case.diagnosis,
+                leading=case.diagnosis,
+                scores={"thoroughness": 0.5, "efficiency": 0.5, "diagnosis": 1.0, "next_step": 0.0},
+            ),
+        ]
+    )
     by_condition = analytics.scores_by_condition(df, BOOK)
-    assert by_condition[["condition", "attempts", "accuracy", "score_thoroughness", "score_next_step"]].to_dict("records") == [
-        {"condition": BOOK.condition_name(case.diagnosis), "attempts": 2, "accuracy": 1.0, "score_thoroughness": 0.75, "score_next_step": 0.5},
+    assert by_condition[["condition", "attempts", "accuracy", "score_thoroughness", "score_next_step"]].to_dict(
+        "records"
+    ) == [
+        {
+            "condition": BOOK.condition_name(case.diagnosis),
+            "attempts": 2,
+            "accuracy": 1.0,
+            "score_thoroughness": 0.75,
+            "score_next_step": 0.5,
+        },
     ]
     topics = analytics.scores_by_topic(df, BOOK)
     rf_topic = BOOK.bank.questions[rf].topic
-    expected_keys = {t: 2 * sum(1 for q in case.key_questions if BOOK.bank.questions[q].topic == t) for t in set(topics["topic_id"])}
+    expected_keys = {
+        t: 2 * sum(1 for q in case.key_questions if BOOK.bank.questions[q].topic == t) for t in set(topics["topic_id"])
+    }
     assert dict(zip(topics["topic_id"], topics["key_questions"], strict=True)) == expected_keys
     assert dict(zip(topics["topic_id"], topics["missed"], strict=True))[rf_topic] == 1
-    assert analytics.red_flags_missed_most(df, BOOK)[["question_id", "missed", "of_attempts"]].to_dict("records") == [{"question_id": rf, "missed": 1, "of_attempts": 2}]
+    assert analytics.red_flags_missed_most(df, BOOK)[["question_id", "missed", "of_attempts"]].to_dict("records") == [
+        {"question_id": rf, "missed": 1, "of_attempts": 2}
+    ]
     not_done = analytics.cases_not_done(df, BOOK)
     assert set(not_done["case_id"]) == set(BOOK.cases) - {case.id}
     assert "diagnosis" not in not_done.columns
@@ -233,9 +382,15 @@ def test_demo_generation_is_deterministic_and_marked_made_up(tmp_path):
     assert sorted(df["alias"].unique()) == [f"demo-student-{n:02d}" for n in range(1, 31)]
     assert set(df["case_id"]) <= set(BOOK.cases)
     line = counts["broken_line"]
-    assert [(p.file, p.line) for p in problems] == [("demo-student-13.jsonl", line), (demo.BROKEN_FILE, 1), (demo.BROKEN_FILE, 2)]
+    assert [(p.file, p.line) for p in problems] == [
+        ("demo-student-13.jsonl", line),
+        (demo.BROKEN_FILE, 1),
+        (demo.BROKEN_FILE, 2),
+    ]
     assert problems[0].message.startswith("not valid JSON: the record is cut off")
-    assert (df["verdict"] != "correct").any() and df["unsafe_step"].any() and df["missed_red_flags"].map(len).gt(0).any()
+    assert (
+        (df["verdict"] != "correct").any() and df["unsafe_step"].any() and df["missed_red_flags"].map(len).gt(0).any()
+    )
 
 
 def test_no_demo_student_has_done_every_case():

@@ -22,16 +22,26 @@ VALID_CASES = {c["id"]: c for c in small_cases()}
 MIXED = [
     ("broken-comma--syntax-error.json", "vignettes", "  line 7, column 3: invalid JSON: Expecting ',' delimiter"),
     ("no-diagnosis--missing-required-field.json", "vignettes", "  $: missing required field 'diagnosis'"),
-    ("age-in-words--wrong-type.json", "vignettes", "  $.patient.age: should be a whole number, not a string ('fifty-two')"),
+    (
+        "age-in-words--wrong-type.json",
+        "vignettes",
+        "  $.patient.age: should be a whole number, not a string ('fifty-two')",
+    ),
     ("unknown-diagnosis--unknown-condition-id.json", "vignettes", "  $.diagnosis: unknown condition 'dvtt'"),
-    ("dvt-after-flight--duplicate-id.json", ".", "  $.id: the id 'dvt-after-flight' is already used by cases/vignettes/dvt-after-flight.json"),
+    (
+        "dvt-after-flight--duplicate-id.json",
+        ".",
+        "  $.id: the id 'dvt-after-flight' is already used by cases/vignettes/dvt-after-flight.json",
+    ),
 ]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
     """Run `python -m casebook ARGS` in a fresh interpreter, as a teacher would."""
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "casebook", *args], capture_output=True, text=True, timeout=120, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "casebook", *args], capture_output=True, text=True, timeout=120, env=env
+    )
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +104,10 @@ def test_syntax_error_reports_line_and_column(tmp_cases_dir):
     result = run("validate", str(bad))
     assert result.returncode == 1
     assert "  line 3, column 3: invalid JSON: Expecting ',' delimiter" in result.stdout.splitlines()
-    assert "    how to fix: add a comma between items, or close a string or bracket opened earlier" in result.stdout.splitlines()
+    assert (
+        "    how to fix: add a comma between items, or close a string or bracket opened earlier"
+        in result.stdout.splitlines()
+    )
 
 
 def test_valid_folder_exits_0(tmp_cases_dir):
@@ -147,7 +160,14 @@ def test_list_json_gives_every_case_with_its_fields(tmp_cases_dir, capsys):
     assert main(["list", "--format", "json", "--cases", str(tmp_cases_dir)]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows == [
-        {"id": c["id"], "title": c["title"], "diagnosis": c["diagnosis"], "difficulty": c["difficulty"], "setting": c["setting"], "red_flag": c["red_flag_case"]}
+        {
+            "id": c["id"],
+            "title": c["title"],
+            "diagnosis": c["diagnosis"],
+            "difficulty": c["difficulty"],
+            "setting": c["setting"],
+            "red_flag": c["red_flag_case"],
+        }
         for c in sorted(VALID_CASES.values(), key=lambda c: c["id"])
     ]
 
@@ -162,7 +182,9 @@ def test_list_table_has_header_rows_and_total(tmp_cases_dir, capsys):
     assert "A kick in the calf at tennis" in row and "Sports clinic" in row
     assert row.rstrip().endswith("Sports clinic")
     assert next(line for line in lines if line.startswith("dvt-after-flight ")).rstrip().endswith("yes")
-    assert lines[-1] == f"{len(VALID_CASES)} cases over {len({c['diagnosis'] for c in VALID_CASES.values()})} conditions"
+    assert (
+        lines[-1] == f"{len(VALID_CASES)} cases over {len({c['diagnosis'] for c in VALID_CASES.values()})} conditions"
+    )
 
 
 def test_list_with_broken_files_lists_the_valid_cases_and_points_to_validate(mixed_dir, capsys):
@@ -178,7 +200,9 @@ def test_conditions_json_gives_ids_names_and_case_counts(tmp_cases_dir, capsys):
     assert main(["conditions", "--format", "json", "--cases", str(tmp_cases_dir)]) == 0
     rows = json.loads(capsys.readouterr().out)
     diagnoses = [c["diagnosis"] for c in VALID_CASES.values()]
-    assert {r["id"]: (r["name"], r["cases"]) for r in rows} == {cid: (f"Condition {cid}", diagnoses.count(cid)) for cid in CONDITION_IDS}
+    assert {r["id"]: (r["name"], r["cases"]) for r in rows} == {
+        cid: (f"Condition {cid}", diagnoses.count(cid)) for cid in CONDITION_IDS
+    }
 
 
 def test_conditions_table_has_header_and_total(tmp_cases_dir, capsys):
@@ -195,4 +219,7 @@ def test_list_on_a_folder_without_usable_bank_exits_1_with_the_problem(tmp_cases
     (tmp_cases_dir / "questions.json").write_text("{", encoding="utf-8")
     assert main(["list", "--cases", str(tmp_cases_dir)]) == 1
     err = capsys.readouterr().err
-    assert err.splitlines()[:2] == ["cases/questions.json", "  line 1, column 2: invalid JSON: Expecting property name enclosed in double quotes"]
+    assert err.splitlines()[:2] == [
+        "cases/questions.json",
+        "  line 1, column 2: invalid JSON: Expecting property name enclosed in double quotes",
+    ]

@@ -17,7 +17,18 @@ import casebook
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = casebook.load()
 CASES = sorted(BOOK.cases)
-GUIDE_OPTIONS = {1: 7, 2: 2, 3: 4, 4: 3, 5: 5, 6: 4, 7: 7, 8: 4, 9: 5, 10: 3}  # the leg-pain guide's 10 question groups: 44 answer options
+GUIDE_OPTIONS = {
+    1: 7,
+    2: 2,
+    3: 4,
+    4: 3,
+    5: 5,
+    6: 4,
+    7: 7,
+    8: 4,
+    9: 5,
+    10: 3,
+}  # the leg-pain guide's 10 question groups: 44 answer options
 
 
 def test_bundled_content_is_valid():
@@ -40,8 +51,25 @@ def test_every_condition_is_the_diagnosis_of_at_least_two_cases():
 
 def test_every_clinical_map_condition_is_present():
     """The 17 conditions of the clinical map's tables all have a condition text."""
-    expected = {"restless_legs", "exercise_cramp", "achilles_tendinopathy", "shin_splints", "achilles_rupture", "gastrocnemius_tear", "chronic_compartment", "acute_tendinitis",
-                "dvt", "stress_fracture", "popliteal_entrapment", "growing_pains", "claudication", "sciatica", "diabetic_neuropathy", "b12_neuropathy", "peroneal_entrapment"}
+    expected = {
+        "restless_legs",
+        "exercise_cramp",
+        "achilles_tendinopathy",
+        "shin_splints",
+        "achilles_rupture",
+        "gastrocnemius_tear",
+        "chronic_compartment",
+        "acute_tendinitis",
+        "dvt",
+        "stress_fracture",
+        "popliteal_entrapment",
+        "growing_pains",
+        "claudication",
+        "sciatica",
+        "diabetic_neuropathy",
+        "b12_neuropathy",
+        "peroneal_entrapment",
+    }
     assert expected - set(BOOK.conditions) == set()
 
 
@@ -65,7 +93,11 @@ def test_case_key_findings_are_key_features_of_its_condition(case_id):
 def test_case_answers_do_not_contradict_the_defining_features(case_id):
     """No answer picks a choice outside its diagnosis's defining answers (e.g. a DVT in both legs)."""
     case = BOOK.cases[case_id]
-    bad = [d.question for d in BOOK.conditions[case.diagnosis].defining_answers if not set(case.answers[d.question].options) <= set(d.options)]
+    bad = [
+        d.question
+        for d in BOOK.conditions[case.diagnosis].defining_answers
+        if not set(case.answers[d.question].options) <= set(d.options)
+    ]
     assert bad == []
 
 
@@ -97,14 +129,25 @@ def test_at_least_eight_red_flag_cases():
 
 def test_every_differential_lookalike_has_a_tell_apart_entry():
     """Each look-alike named in a case's differential has a 'how to tell apart' entry in the diagnosis's condition text."""
-    missing = sorted({(c.diagnosis, d.condition) for c in BOOK.cases.values() for d in c.differential if BOOK.conditions[c.diagnosis].how_to_tell_from(d.condition) is None})
+    missing = sorted(
+        {
+            (c.diagnosis, d.condition)
+            for c in BOOK.cases.values()
+            for d in c.differential
+            if BOOK.conditions[c.diagnosis].how_to_tell_from(d.condition) is None
+        }
+    )
     assert missing == []
 
 
 def test_at_least_five_lookalike_pairs_with_different_diagnoses():
     """At least five look-alike case pairs, linked both ways, each pair with different diagnoses."""
     pairs = {frozenset((c.id, o)) for c in BOOK.cases.values() for o in c.lookalike_cases}
-    one_way = sorted(tuple(sorted(p)) for p in pairs if not all(other in BOOK.cases[me].lookalike_cases for me, other in (tuple(p), tuple(p)[::-1])))
+    one_way = sorted(
+        tuple(sorted(p))
+        for p in pairs
+        if not all(other in BOOK.cases[me].lookalike_cases for me, other in (tuple(p), tuple(p)[::-1]))
+    )
     assert one_way == []
     assert len({frozenset(BOOK.cases[x].diagnosis for x in p) for p in pairs}) >= 5
 
@@ -130,9 +173,28 @@ def test_the_bank_covers_all_44_answer_options_of_the_leg_pain_guide():
 def test_the_bank_has_the_nerve_documents_questions():
     """The nerve article's questions are in the bank, the safety ones marked red-flag."""
     qs = BOOK.bank.questions
-    for qid in ("q_pain_character", "q_numbness", "q_weakness", "q_night_pain", "q_radiation", "q_both_feet", "q_diabetes", "q_b12_fatigue", "q_bladder_bowel", "q_foot_drop", "q_provoking", "q_medicines_toxins", "q_recent_infection"):
+    for qid in (
+        "q_pain_character",
+        "q_numbness",
+        "q_weakness",
+        "q_night_pain",
+        "q_radiation",
+        "q_both_feet",
+        "q_diabetes",
+        "q_b12_fatigue",
+        "q_bladder_bowel",
+        "q_foot_drop",
+        "q_provoking",
+        "q_medicines_toxins",
+        "q_recent_infection",
+    ):
         assert qid in qs
-    assert {q for q in ("q_bladder_bowel", "q_foot_drop", "q_weakness", "q_swelling") if qs[q].red_flag} == {"q_bladder_bowel", "q_foot_drop", "q_weakness", "q_swelling"}
+    assert {q for q in ("q_bladder_bowel", "q_foot_drop", "q_weakness", "q_swelling") if qs[q].red_flag} == {
+        "q_bladder_bowel",
+        "q_foot_drop",
+        "q_weakness",
+        "q_swelling",
+    }
 
 
 def test_every_condition_and_case_cites_a_source_document():
@@ -144,17 +206,25 @@ def test_every_condition_and_case_cites_a_source_document():
 
 def test_case_titles_do_not_give_the_diagnosis_away():
     """No case title contains its condition's name."""
-    leaks = [c.id for c in BOOK.cases.values() if BOOK.conditions[c.diagnosis].name.en.split(" (")[0].lower() in c.title.en.lower()]
+    leaks = [
+        c.id
+        for c in BOOK.cases.values()
+        if BOOK.conditions[c.diagnosis].name.en.split(" (")[0].lower() in c.title.en.lower()
+    ]
     assert leaks == []
 
 
 def test_content_is_written_in_own_words():
     """The shared overlap tool finds no 8-word passage copied from the source documents."""
     candidates = [Path(os.environ["SEED_OVERLAP_TOOL"])] if os.environ.get("SEED_OVERLAP_TOOL") else []
-    candidates += [up / "shared" / "tools" / "seed_overlap.py" for up in ROOT.parents] + [Path("/work/shared/tools/seed_overlap.py")]
+    candidates += [up / "shared" / "tools" / "seed_overlap.py" for up in ROOT.parents] + [
+        Path("/work/shared/tools/seed_overlap.py")
+    ]
     tool = next((c for c in candidates if c.is_file()), None)
     if tool is None:
-        pytest.fail("the source-overlap tool ../shared/tools/seed_overlap.py was not found; set SEED_OVERLAP_TOOL to its path")
+        pytest.fail(
+            "the source-overlap tool ../shared/tools/seed_overlap.py was not found; set SEED_OVERLAP_TOOL to its path"
+        )
     result = subprocess.run([sys.executable, str(tool), str(ROOT)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-2000:]
 

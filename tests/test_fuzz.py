@@ -38,8 +38,21 @@ ID_POOL = sorted(
 
 # Integers stay far below Python's 4,300-digit limit for int(str) and text holds no lone surrogates:
 # both have their own tests below.
-scalars = st.none() | st.booleans() | st.integers(-(10**20), 10**20) | st.floats() | st.text(max_size=12) | st.sampled_from(ID_POOL)
-json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8) | st.sampled_from(ID_POOL), inner, max_size=4), max_leaves=12)
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats()
+    | st.text(max_size=12)
+    | st.sampled_from(ID_POOL)
+)
+json_values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8) | st.sampled_from(ID_POOL), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
 
 
 def paths_of(node: Any, prefix: tuple = ()) -> list[tuple]:
@@ -217,7 +230,13 @@ def test_play_command_never_prints_a_traceback(tmp_path_factory, content):
     """`python -m casebook play dvt-after-long-flight --answers FILE` on random files exits 0, 1 or 2 without a traceback."""
     path = write(tmp_path_factory.mktemp("answers") / "answers.json", content)
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    result = subprocess.run([sys.executable, "-m", "casebook", "play", "dvt-after-long-flight", "--answers", str(path)], capture_output=True, text=True, timeout=120, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "casebook", "play", "dvt-after-long-flight", "--answers", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert "Traceback" not in result.stdout + result.stderr
     assert result.returncode in (0, 1, 2)
 
@@ -229,15 +248,25 @@ HUGE_INT = "9" * 5000  # beyond Python's default limit for int(str): json.loads 
 
 def test_a_huge_number_is_a_problem_not_a_crash(cases_dir):
     """A number with 5,000 digits in a case file is reported as a problem of that file."""
-    with placed(cases_dir / "vignettes" / "fuzz.json", f'{{"id": "fuzz", "schema_version": {HUGE_INT}}}'.encode()) as path:
+    with placed(
+        cases_dir / "vignettes" / "fuzz.json", f'{{"id": "fuzz", "schema_version": {HUGE_INT}}}'.encode()
+    ) as path:
         check_folder(cases_dir, path)
 
 
 def test_a_lone_surrogate_escape_prints_no_traceback(cases_dir, capsys):
     """A "\\ud800" escape in a case file is reported by `casebook validate`, and printing it does not crash."""
-    with placed(cases_dir / "vignettes" / "fuzz.json", b'{"id": "fuzz", "patient": {"age": ["\\ud800"], "sex": "male"}}'):
+    with placed(
+        cases_dir / "vignettes" / "fuzz.json", b'{"id": "fuzz", "patient": {"age": ["\\ud800"], "sex": "male"}}'
+    ):
         env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-        result = subprocess.run([sys.executable, "-m", "casebook", "validate", str(cases_dir)], capture_output=True, text=True, timeout=120, env=env)
+        result = subprocess.run(
+            [sys.executable, "-m", "casebook", "validate", str(cases_dir)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
         assert "Traceback" not in result.stdout + result.stderr
         assert result.returncode == 1
 

@@ -3,9 +3,27 @@
 import subprocess
 import sys
 
-CORE = ["casebook", "casebook.model", "casebook.loading", "casebook.validation", "casebook.session", "casebook.feedback", "casebook.render",
-        "casebook.answers", "casebook.selection", "casebook.compare", "casebook.cli"]
-OPTIONAL_CORE = ["casebook.progress", "casebook.analytics", "casebook.plots", "casebook.report", "casebook.handout", "casebook.demo"]
+CORE = [
+    "casebook",
+    "casebook.model",
+    "casebook.loading",
+    "casebook.validation",
+    "casebook.session",
+    "casebook.feedback",
+    "casebook.render",
+    "casebook.answers",
+    "casebook.selection",
+    "casebook.compare",
+    "casebook.cli",
+]
+OPTIONAL_CORE = [
+    "casebook.progress",
+    "casebook.analytics",
+    "casebook.plots",
+    "casebook.report",
+    "casebook.handout",
+    "casebook.demo",
+]
 
 
 def test_core_modules_do_not_import_ipywidgets_or_ipython():
@@ -24,4 +42,7 @@ def test_core_modules_do_not_import_ipywidgets_or_ipython():
 def test_the_ui_package_does_load_ipywidgets():
     """The check above can fail: importing the ui package does load ipywidgets."""
     code = "import sys, casebook.ui; print('ipywidgets' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "True"
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+        == "True"
+    )

@@ -7,11 +7,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-REQUIRED = ["00-start-here.ipynb", "student/01-play-a-case.ipynb", "student/02-random-case.ipynb", "student/03-compare-conditions.ipynb"]
+REQUIRED = [
+    "00-start-here.ipynb",
+    "student/01-play-a-case.ipynb",
+    "student/02-random-case.ipynb",
+    "student/03-compare-conditions.ipynb",
+]
 
 
 def code_cells(nb_path: Path) -> list[dict]:
-    return [c for c in json.loads(nb_path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    return [
+        c
+        for c in json.loads(nb_path.read_text(encoding="utf-8"))["cells"]
+        if c["cell_type"] == "code" and "".join(c["source"]).strip()
+    ]
 
 
 def test_required_notebooks_exist():
@@ -22,7 +31,11 @@ def test_required_notebooks_exist():
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_code_cell_was_executed_without_error(nb):
     """nbval skips unexecuted cells silently, so every code cell must carry an execution count and no error output."""
-    bad = [(i, c["execution_count"]) for i, c in enumerate(code_cells(nb)) if c["execution_count"] is None or any(o["output_type"] == "error" for o in c["outputs"])]
+    bad = [
+        (i, c["execution_count"])
+        for i, c in enumerate(code_cells(nb))
+        if c["execution_count"] is None or any(o["output_type"] == "error" for o in c["outputs"])
+    ]
     assert bad == []
 
 

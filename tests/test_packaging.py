@@ -64,7 +64,9 @@ def test_every_pyproject_dependency_is_pinned_in_environment_yml(name):
     spec = pins[name]
     assert spec.startswith("=="), f"{name} is not pinned with == in environment.yml (found '{spec}')"
     version = Version(spec[2:])
-    assert requirements()[name].specifier.contains(version, prereleases=True), f"{name}=={version} in environment.yml is outside pyproject.toml's range '{requirements()[name].specifier}'"
+    assert requirements()[name].specifier.contains(version, prereleases=True), (
+        f"{name}=={version} in environment.yml is outside pyproject.toml's range '{requirements()[name].specifier}'"
+    )
 
 
 def test_environment_yml_has_no_package_pyproject_does_not_declare():
@@ -84,7 +86,9 @@ def test_postbuild_stops_on_errors_and_installs_the_package():
     lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
     assert lines[0] in ("#!/bin/bash", "#!/usr/bin/env bash")
     assert any(re.fullmatch(r"set -[a-z]*e[a-z]*( -o pipefail)?", line) for line in lines), "postBuild has no 'set -e'"
-    assert any(re.fullmatch(r"(python -m )?pip install( --no-deps)? (-e )?\.", line) for line in lines), "postBuild does not pip-install the package"
+    assert any(re.fullmatch(r"(python -m )?pip install( --no-deps)? (-e )?\.", line) for line in lines), (
+        "postBuild does not pip-install the package"
+    )
     assert os.access(path, os.X_OK), "postBuild is not executable"
 
 
@@ -115,4 +119,6 @@ def test_binder_badge_opens_the_start_notebook_in_lab():
 def test_binder_badge_image_is_present():
     """The README shows the Binder badge image at the top."""
     top = README.splitlines()[:5]
-    assert any(line.startswith("[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/") for line in top)
+    assert any(
+        line.startswith("[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/") for line in top
+    )

@@ -41,7 +41,12 @@ def make_record(n: int = 1, **overrides) -> dict:
         "events": [
             {"kind": "start", "at": start, "item": f"case-{n % 3}"},
             {"kind": "ask", "at": start + 10.0, "item": "q_swelling"},
-            {"kind": "diagnose", "at": start + 200.0, "item": "dvt", "data": {"differential": ["dvt", "gastrocnemius_tear"], "confidence": 70}},
+            {
+                "kind": "diagnose",
+                "at": start + 200.0,
+                "item": "dvt",
+                "data": {"differential": ["dvt", "gastrocnemius_tear"], "confidence": 70},
+            },
             {"kind": "submit", "at": start + 300.5, "item": f"case-{n % 3}", "data": {"verdict": "correct"}},
         ],
     }
@@ -307,7 +312,10 @@ def test_import_reports_bad_lines_with_their_numbers_and_keeps_the_good_ones(tmp
         (5, "missing field(s): alias"),
         (6, "not valid JSON: the record is cut off after 40 characters"),
     ]
-    assert str(result.problems[0]) == f"{path}, line 3: not valid JSON (Expecting property name enclosed in double quotes at column 2)"
+    assert (
+        str(result.problems[0])
+        == f"{path}, line 3: not valid JSON (Expecting property name enclosed in double quotes at column 2)"
+    )
     assert str(result) == "2 attempt(s) added, 0 already there, 4 line(s) skipped"
 
 
@@ -315,7 +323,9 @@ def test_import_of_an_unreadable_file_is_a_reported_problem(tmp_path, store):
     """A missing file or one that is not UTF-8 gives one problem for the whole file (line 0), not an exception."""
     binary = tmp_path / "photo.jsonl"
     binary.write_bytes(b"\xff\xd8\xff\xe0 not text")
-    assert store.import_file(binary) == ImportResult(0, 0, [RecordProblem(str(binary), 0, "not a UTF-8 text file (invalid start byte at byte 0)")])
+    assert store.import_file(binary) == ImportResult(
+        0, 0, [RecordProblem(str(binary), 0, "not a UTF-8 text file (invalid start byte at byte 0)")]
+    )
     missing = tmp_path / "nope.jsonl"
     result = store.import_file(missing)
     assert [(p.line, p.message) for p in result.problems] == [(0, "cannot be read (No such file or directory)")]
@@ -353,7 +363,9 @@ def test_migrations_run_in_order_on_an_older_file_and_keep_the_data(tmp_path, mo
     s = ProgressStore(path)
     s.save_attempt(make_record(1))
     s.close()
-    monkeypatch.setattr(progress, "MIGRATIONS", (*progress.MIGRATIONS, "CREATE TABLE notes (attempt_id TEXT, note TEXT);\n"))
+    monkeypatch.setattr(
+        progress, "MIGRATIONS", (*progress.MIGRATIONS, "CREATE TABLE notes (attempt_id TEXT, note TEXT);\n")
+    )
     again = ProgressStore(path)
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1

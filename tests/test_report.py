@@ -17,19 +17,41 @@ from casebook.cli import main
 
 matplotlib.use("Agg")
 
-TABLES = ["problems", "accuracy_by_case", "accuracy_by_condition", "confusion_matrix", "missed_key_questions", "missed_red_flags",
-          "questions_per_case", "next_step_safety", "time_on_case"]
+TABLES = [
+    "problems",
+    "accuracy_by_case",
+    "accuracy_by_condition",
+    "confusion_matrix",
+    "missed_key_questions",
+    "missed_red_flags",
+    "questions_per_case",
+    "next_step_safety",
+    "time_on_case",
+]
 FIGURES = [t for t in TABLES if t != "problems"]
 
 
 def make_record(n: int, alias: str = "anna", case_id: str = "case-a", leading: str = "dvt", **overrides) -> dict:
     record = {
-        "attempt_id": f"att-{alias}-{n:04d}", "alias": alias, "case_id": case_id, "correct_diagnosis": "dvt",
-        "started_at": 1_790_000_000.0 + n, "submitted_at": 1_790_000_000.0 + n + 300, "seconds": 300.0,
-        "asked": ["q_swelling"], "examined": [], "investigated": [], "differential": [leading], "confidence": 50,
-        "next_step": "ns_same_day", "verdict": "correct" if leading == "dvt" else "wrong", "next_step_verdict": "correct",
+        "attempt_id": f"att-{alias}-{n:04d}",
+        "alias": alias,
+        "case_id": case_id,
+        "correct_diagnosis": "dvt",
+        "started_at": 1_790_000_000.0 + n,
+        "submitted_at": 1_790_000_000.0 + n + 300,
+        "seconds": 300.0,
+        "asked": ["q_swelling"],
+        "examined": [],
+        "investigated": [],
+        "differential": [leading],
+        "confidence": 50,
+        "next_step": "ns_same_day",
+        "verdict": "correct" if leading == "dvt" else "wrong",
+        "next_step_verdict": "correct",
         "scores": {"thoroughness": 0.5, "efficiency": 1.0, "diagnosis": 1.0, "next_step": 1.0},
-        "missed_key_questions": ["q_onset"], "missed_red_flags": [], "unsafe_step": False,
+        "missed_key_questions": ["q_onset"],
+        "missed_red_flags": [],
+        "unsafe_step": False,
     }
     record.update(overrides)
     return record
@@ -40,7 +62,9 @@ def hand_ins(tmp_path: Path) -> Path:
     """Two good files (one with a hostile alias and case id), a malformed line and a file that is not attempts."""
     folder = tmp_path / "hand-ins"
     folder.mkdir()
-    (folder / "anna.jsonl").write_text("\n".join(json.dumps(make_record(n, leading="dvt" if n % 2 else "sciatica")) for n in range(4)) + "\n")
+    (folder / "anna.jsonl").write_text(
+        "\n".join(json.dumps(make_record(n, leading="dvt" if n % 2 else "sciatica")) for n in range(4)) + "\n"
+    )
     hostile = make_record(1, alias="<script>alert(1)</script>", case_id="<b>case</b>")
     (folder / "eve.jsonl").write_text(json.dumps(hostile) + "\n" + '{"attempt_id": 7}\n')
     (folder / "broken.jsonl").write_text("%PDF-1.4 not an export\n")
@@ -59,7 +83,11 @@ def test_build_report_writes_every_table_and_figure_and_lists_problems(hand_ins,
         rows = list(csv.DictReader(f))
     assert rows == [
         {"file": "broken.jsonl", "line": "1", "message": "not valid JSON (Expecting value at column 1)"},
-        {"file": "eve.jsonl", "line": "2", "message": "missing field(s): alias, case_id, correct_diagnosis, submitted_at, differential, verdict"},
+        {
+            "file": "eve.jsonl",
+            "line": "2",
+            "message": "missing field(s): alias, case_id, correct_diagnosis, submitted_at, differential, verdict",
+        },
     ]
     assert (summary.files, summary.attempts, summary.students, summary.cases, summary.accuracy) == (3, 5, 2, 2, 0.6)
     assert str(summary).splitlines()[:3] == [
@@ -96,7 +124,9 @@ def test_large_folders_show_a_text_progress_bar_on_stderr(tmp_path, capsys):
         (folder / f"s{n:03d}.jsonl").write_text(json.dumps(make_record(n, alias=f"s{n}")) + "\n")
     report.build_report(folder, tmp_path / "out")
     err = capsys.readouterr().err
-    assert err.endswith(f"\rreading files {report.LARGE_FOLDER}/{report.LARGE_FOLDER} [{'#' * report.BAR_WIDTH}] 100%\n")
+    assert err.endswith(
+        f"\rreading files {report.LARGE_FOLDER}/{report.LARGE_FOLDER} [{'#' * report.BAR_WIDTH}] 100%\n"
+    )
     assert f"\rreading files 1/{report.LARGE_FOLDER} [" in err
 
 
@@ -114,7 +144,9 @@ def test_cli_report_exits_0_and_writes_png_and_csv(hand_ins, tmp_path, capsys):
     code = main(["report", str(hand_ins), "--out", str(tmp_path / "rep")])
     out, err = capsys.readouterr()
     assert code == 0
-    assert (tmp_path / "rep" / "confusion_matrix.png").is_file() and (tmp_path / "rep" / "accuracy_by_case.csv").is_file()
+    assert (tmp_path / "rep" / "confusion_matrix.png").is_file() and (
+        tmp_path / "rep" / "accuracy_by_case.csv"
+    ).is_file()
     assert out.startswith("Read 5 attempt(s) by 2 student(s) on 2 case(s) from 3 file(s)")
     assert "skipped: broken.jsonl, line 1: not valid JSON (Expecting value at column 1)" in err.splitlines()
 
@@ -129,7 +161,11 @@ def test_cli_report_runs_as_a_program_on_the_demo_class(tmp_path):
     """`python -m casebook report` over the shipped demo folder exits 0 and names the planted problems."""
     from casebook.demo import BROKEN_FILE, demo_folder
 
-    done = subprocess.run([sys.executable, "-m", "casebook", "report", str(demo_folder()), "--out", str(tmp_path / "r")], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "casebook", "report", str(demo_folder()), "--out", str(tmp_path / "r")],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     assert f"skipped: {BROKEN_FILE}, line 1: not valid JSON (Expecting value at column 1)" in done.stderr
     assert "skipped: demo-student-13.jsonl, line " in done.stderr
@@ -147,10 +183,14 @@ def test_every_plot_returns_its_axes_with_a_title(hand_ins, empty):
     tables = report.class_tables(df, [])
     own = analytics.attempts_over_time(df)
     cases = [
-        (plots.accuracy_by_case, tables["accuracy_by_case"]), (plots.accuracy_by_condition, tables["accuracy_by_condition"]),
-        (plots.confusion_matrix, tables["confusion_matrix"]), (plots.missed_questions, tables["missed_key_questions"]),
-        (plots.questions_per_case, tables["questions_per_case"]), (plots.next_step_safety, tables["next_step_safety"]),
-        (plots.time_on_case, tables["time_on_case"]), (plots.attempts_over_time, own),
+        (plots.accuracy_by_case, tables["accuracy_by_case"]),
+        (plots.accuracy_by_condition, tables["accuracy_by_condition"]),
+        (plots.confusion_matrix, tables["confusion_matrix"]),
+        (plots.missed_questions, tables["missed_key_questions"]),
+        (plots.questions_per_case, tables["questions_per_case"]),
+        (plots.next_step_safety, tables["next_step_safety"]),
+        (plots.time_on_case, tables["time_on_case"]),
+        (plots.attempts_over_time, own),
         (plots.scores_by_condition, analytics.scores_by_condition(df)),
     ]
     for draw, table in cases:

@@ -62,7 +62,9 @@ def test_schema_is_valid_draft_2020_12(kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_shipped_schema_is_the_file_in_the_package(kind):
     """The schema the validator uses is the file in casebook/schemas/ (package data)."""
-    assert validation.schema(kind) == json.loads((SCHEMA_DIR / validation.SCHEMA_FILES[kind]).read_text(encoding="utf-8"))
+    assert validation.schema(kind) == json.loads(
+        (SCHEMA_DIR / validation.SCHEMA_FILES[kind]).read_text(encoding="utf-8")
+    )
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -85,7 +87,9 @@ def test_every_property_and_definition_has_a_description(kind):
 def test_every_object_with_properties_is_closed(kind):
     """Every object that lists its properties has additionalProperties false, so a misspelt field is reported."""
     schema = validation.schema(kind)
-    open_objects = [path for path, node in walk(schema) if "properties" in node and node.get("additionalProperties") is not False]
+    open_objects = [
+        path for path, node in walk(schema) if "properties" in node and node.get("additionalProperties") is not False
+    ]
     assert open_objects == []
 
 
@@ -93,7 +97,11 @@ def test_every_object_with_properties_is_closed(kind):
 def test_every_map_object_constrains_its_keys(kind):
     """Objects used as maps (additionalProperties is a schema) restrict their keys with propertyNames."""
     schema = validation.schema(kind)
-    maps = [path for path, node in walk(schema) if isinstance(node.get("additionalProperties"), dict) and "propertyNames" not in node]
+    maps = [
+        path
+        for path, node in walk(schema)
+        if isinstance(node.get("additionalProperties"), dict) and "propertyNames" not in node
+    ]
     assert maps == []
 
 
@@ -108,11 +116,13 @@ def test_schema_version_is_required_and_fixed(kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_schema_allows_the_schema_reference_field(kind):
-    """"$schema" is an allowed top-level field, so data files can name their schema."""
+    """ "$schema" is an allowed top-level field, so data files can name their schema."""
     assert "$schema" in validation.schema(kind)["properties"]
 
 
-@pytest.mark.parametrize("kind, path", data_files(), ids=lambda v: str(v.relative_to(CASES)) if isinstance(v, Path) else v)
+@pytest.mark.parametrize(
+    "kind, path", data_files(), ids=lambda v: str(v.relative_to(CASES)) if isinstance(v, Path) else v
+)
 def test_data_file_names_its_shipped_schema_by_relative_path(kind, path):
     """Every data file in cases/ has a relative "$schema" that resolves to the shipped schema of its kind."""
     data = json.loads(path.read_text(encoding="utf-8"))

@@ -92,8 +92,14 @@ def test_attempt_record_holds_what_the_progress_store_needs():
     s.decide("ns_self_care")
     s.submit()
     r = s.attempt_record()
-    assert (r["alias"], r["case_id"], r["correct_diagnosis"], r["verdict"], r["next_step_verdict"], r["unsafe_step"]) == (
-        "calf-detective", CASE_ID, "dvt", "correct_not_leading", "unsafe", True)
+    assert (
+        r["alias"],
+        r["case_id"],
+        r["correct_diagnosis"],
+        r["verdict"],
+        r["next_step_verdict"],
+        r["unsafe_step"],
+    ) == ("calf-detective", CASE_ID, "dvt", "correct_not_leading", "unsafe", True)
     assert r["seconds"] == 10.0 and r["scores"]["diagnosis"] == 0.5
     assert r["missed_red_flags"] == ["q_immobilisation", "q_breathless", "q_previous_clot"]
     assert [e["kind"] for e in r["events"]] == ["start", "ask", "diagnose", "decide", "submit"]

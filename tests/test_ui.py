@@ -99,7 +99,12 @@ def test_compare_view_needs_two_to_four_conditions_and_shows_the_table():
     assert "Deep vein thrombosis (DVT)" in view.table.value
     assert list(view.frame.columns) == [BOOK.conditions["dvt"].name.en, BOOK.conditions["gastrocnemius_tear"].name.en]
     apart = BOOK.conditions["dvt"].how_to_tell_from("gastrocnemius_tear").en
-    assert view.frame.loc[f"Told apart from {BOOK.conditions['gastrocnemius_tear'].name.en}", BOOK.conditions["dvt"].name.en] == apart
+    assert (
+        view.frame.loc[
+            f"Told apart from {BOOK.conditions['gastrocnemius_tear'].name.en}", BOOK.conditions["dvt"].name.en
+        ]
+        == apart
+    )
 
 
 def test_typed_reasoning_is_echoed_as_inert_text_and_saved_with_the_attempt():
@@ -113,7 +118,9 @@ def test_typed_reasoning_is_echoed_as_inert_text_and_saved_with_the_attempt():
     assert f"You wrote: “{typed}”" in app.feedback.text
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in app.feedback.panel.value
     assert "<img src=x" not in app.feedback.panel.value
-    assert "The deciding findings: The right calf is swollen and measures 3.5 cm more than the left." in app.feedback.text
+    assert (
+        "The deciding findings: The right calf is swollen and measures 3.5 cm more than the left." in app.feedback.text
+    )
     assert app.session.attempt_record()["reasoning"] == typed
     assert app.decision.reasoning.disabled
 
@@ -145,7 +152,10 @@ def test_export_box_writes_the_aliases_attempts_and_says_how_many(tmp_path):
     export.format.value = "csv"
     export.button.click()
     target = tmp_path / "hand-in.csv"
-    assert export.status.value == f"<p>Wrote 1 attempt(s) of <b>calf-detective</b> to <code>{target}</code>. Hand this file in to your teacher.</p>"
+    assert (
+        export.status.value
+        == f"<p>Wrote 1 attempt(s) of <b>calf-detective</b> to <code>{target}</code>. Hand this file in to your teacher.</p>"
+    )
     assert target.read_text(encoding="utf-8").count("\n") == 2 and export.log.lines == []
 
 

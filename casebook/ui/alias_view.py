@@ -15,9 +15,16 @@ class AliasView:
     def __init__(self, store, log: ErrorLog | None = None):
         self.store = store
         self.log = log or ErrorLog()
-        self.text = w.Text(value=store.alias or "", placeholder="a nickname, e.g. calf-detective", description="Your alias", style={"description_width": "7em"})
+        self.text = w.Text(
+            value=store.alias or "",
+            placeholder="a nickname, e.g. calf-detective",
+            description="Your alias",
+            style={"description_width": "7em"},
+        )
         self.text.add_class("cb-alias")
-        self.save = w.Button(description="Save alias", icon="save", tooltip="Save the alias your attempts are stored under")
+        self.save = w.Button(
+            description="Save alias", icon="save", tooltip="Save the alias your attempts are stored under"
+        )
         self.save.add_class("cb-alias-save")
         self.save.on_click(self.log.guard("saving the alias")(self._on_save_clicked))
         self.text.continuous_update = False
@@ -40,5 +47,9 @@ class AliasView:
         if getattr(self.store, "recovered", None):
             notes.append(f'<p role="alert"><b>! </b>{escape(self.store.recovered)}</p>')
         alias = self.store.alias
-        notes.append(f"<p>Saving your attempts as <b>{escape(alias)}</b> ({len(self.store.attempts(alias))} so far).</p>" if alias else "<p>Choose an alias so your attempts are saved under it (no real name needed).</p>")
+        notes.append(
+            f"<p>Saving your attempts as <b>{escape(alias)}</b> ({len(self.store.attempts(alias))} so far).</p>"
+            if alias
+            else "<p>Choose an alias so your attempts are saved under it (no real name needed).</p>"
+        )
         self.status.value = "".join(notes)

@@ -39,7 +39,9 @@ class CaseApp:
         self.log = ErrorLog()
         self.header = w.HTML()
         self.header.add_class("cb-header")
-        self.restart_button = w.Button(description="Restart case", icon="undo", tooltip="Start this case again from the beginning")
+        self.restart_button = w.Button(
+            description="Restart case", icon="undo", tooltip="Start this case again from the beginning"
+        )
         self.restart_button.add_class("cb-restart")
         self.next_button = w.Button(description="Next case", icon="forward", tooltip="Go to another case")
         self.next_button.add_class("cb-next-case")

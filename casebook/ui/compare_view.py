@@ -17,16 +17,36 @@ class CompareView:
         self.lang = lang
         self.log = ErrorLog()
         options = sorted(((c.name.get(lang), c.id) for c in book.conditions.values()), key=lambda x: x[0].lower())
-        self.choice = w.SelectMultiple(options=options, value=tuple(i for i in initial if i in book.conditions), rows=min(12, len(options)), description="Conditions", layout=w.Layout(width="36em"))
+        self.choice = w.SelectMultiple(
+            options=options,
+            value=tuple(i for i in initial if i in book.conditions),
+            rows=min(12, len(options)),
+            description="Conditions",
+            layout=w.Layout(width="36em"),
+        )
         self.choice.add_class("cb-compare-choice")
-        self.compare = w.Button(description="Compare", icon="columns", button_style="primary", tooltip="Show the chosen conditions side by side")
+        self.compare = w.Button(
+            description="Compare",
+            icon="columns",
+            button_style="primary",
+            tooltip="Show the chosen conditions side by side",
+        )
         self.compare.add_class("cb-compare-button")
         self.compare.on_click(self.log.guard("comparing")(self._on_compare_clicked))
         self.status = w.HTML()
         self.table = w.HTML()
         self.table.add_class("cb-compare-table")
         self.frame = None
-        self.widget = w.VBox([w.HTML("<p>Hold Ctrl (Cmd on a Mac) to choose 2 to 4 conditions.</p>"), self.choice, self.compare, self.status, self.table, self.log.widget])
+        self.widget = w.VBox(
+            [
+                w.HTML("<p>Hold Ctrl (Cmd on a Mac) to choose 2 to 4 conditions.</p>"),
+                self.choice,
+                self.compare,
+                self.status,
+                self.table,
+                self.log.widget,
+            ]
+        )
         self.widget.add_class("cb-compare")
 
     def _on_compare_clicked(self, _button=None) -> None:
@@ -37,4 +57,8 @@ class CompareView:
         self.status.value = ""
         self.frame = comparison_table(self.book, ids, self.lang)
         html = comparison_html(self.frame)
-        self.table.value = '<div style="overflow-x:auto"><style>.cb-compare td{vertical-align:top;min-width:14em}</style>' + html + "</div>"
+        self.table.value = (
+            '<div style="overflow-x:auto"><style>.cb-compare td{vertical-align:top;min-width:14em}</style>'
+            + html
+            + "</div>"
+        )

@@ -19,12 +19,21 @@ class ExportView:
         self.store = store
         self.folder = Path(folder) if folder is not None else Path.cwd()
         self.log = log or ErrorLog()
-        self.name = w.Text(value="my-attempts", description="File name", placeholder="my-attempts", style={"description_width": "6em"})
+        self.name = w.Text(
+            value="my-attempts", description="File name", placeholder="my-attempts", style={"description_width": "6em"}
+        )
         self.name.add_class("cb-export-name")
-        self.format = w.ToggleButtons(options=FORMATS, value="jsonl", description="Format", style={"description_width": "6em"},
-                                      tooltips=["One line per attempt, with every step you took", "One row per attempt"])
+        self.format = w.ToggleButtons(
+            options=FORMATS,
+            value="jsonl",
+            description="Format",
+            style={"description_width": "6em"},
+            tooltips=["One line per attempt, with every step you took", "One row per attempt"],
+        )
         self.format.add_class("cb-export-format")
-        self.button = w.Button(description="Export", icon="download", tooltip="Write your attempts to the file next to this notebook")
+        self.button = w.Button(
+            description="Export", icon="download", tooltip="Write your attempts to the file next to this notebook"
+        )
         self.button.add_class("cb-export")
         self.button.on_click(self.log.guard("exporting your attempts")(self._on_export_clicked))
         self.status = w.HTML()

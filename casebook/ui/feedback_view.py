@@ -28,4 +28,6 @@ class FeedbackView:
 
     def render(self) -> None:
         fb = self.session.feedback
-        self.panel.value = feedback_html(fb) if fb is not None else "<p><i>Feedback appears here after you submit.</i></p>"
+        self.panel.value = (
+            feedback_html(fb) if fb is not None else "<p><i>Feedback appears here after you submit.</i></p>"
+        )

@@ -24,7 +24,11 @@ class HistoryView:
         for topic, questions in session.book.bank.questions_by_topic():
             row = []
             for q in questions:
-                b = w.Button(description=q.text.get(session.lang), tooltip=f"Ask: {q.text.get(session.lang)}", layout=w.Layout(width="auto", height="auto"))
+                b = w.Button(
+                    description=q.text.get(session.lang),
+                    tooltip=f"Ask: {q.text.get(session.lang)}",
+                    layout=w.Layout(width="auto", height="auto"),
+                )
                 b.add_class("cb-question")
                 b.add_class(f"cb-q-{q.id}")
                 b.on_click(log.guard(f"asking '{q.id}'")(lambda _b, qid=q.id: self._on_question_clicked(qid)))
@@ -32,7 +36,17 @@ class HistoryView:
                 row.append(b)
             title = w.HTML(f"<h4>{topic.title.get(session.lang)}</h4>")
             groups.append(w.VBox([title, w.VBox(row, layout=w.Layout(align_items="flex-start"))]))
-        self.widget = w.VBox([w.HTML("<h3>1. Take a history</h3>"), self.counter, w.GridBox(groups, layout=w.Layout(grid_template_columns="repeat(auto-fill, minmax(22em, 1fr))", grid_gap="0 1em")), self.transcript])
+        self.widget = w.VBox(
+            [
+                w.HTML("<h3>1. Take a history</h3>"),
+                self.counter,
+                w.GridBox(
+                    groups,
+                    layout=w.Layout(grid_template_columns="repeat(auto-fill, minmax(22em, 1fr))", grid_gap="0 1em"),
+                ),
+                self.transcript,
+            ]
+        )
         self.widget.add_class("cb-history")
         self.render()
 

@@ -21,7 +21,9 @@ class ErrorLog:
     def report(self, where: str, error: BaseException) -> None:
         self.lines.append(f"Something went wrong in {where}: {type(error).__name__}: {error}")
         self.last_traceback = "".join(traceback.format_exception(error))
-        self.widget.value = '<div class="cb-log" role="alert">' + "<br>".join(escape(line) for line in self.lines[-5:]) + "</div>"
+        self.widget.value = (
+            '<div class="cb-log" role="alert">' + "<br>".join(escape(line) for line in self.lines[-5:]) + "</div>"
+        )
         self.widget.layout.display = None
 
     def guard(self, where: str) -> Callable[[Callable], Callable]:

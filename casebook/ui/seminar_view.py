@@ -20,12 +20,23 @@ class SeminarView:
         self.book = book
         self.lang = lang
         self.log = ErrorLog()
-        self.case_choice = w.Dropdown(options=[(c.title.get(lang), c.id) for c in book.cases.values()], value=case_id, description="Case", layout=w.Layout(width="40em"))
+        self.case_choice = w.Dropdown(
+            options=[(c.title.get(lang), c.id) for c in book.cases.values()],
+            value=case_id,
+            description="Case",
+            layout=w.Layout(width="40em"),
+        )
         self.case_choice.add_class("cb-seminar-case")
         self.back = w.Button(description="Back", icon="step-backward", tooltip="Hide the last step")
-        self.next = w.Button(description="Next", icon="step-forward", button_style="primary", tooltip="Reveal the next step")
+        self.next = w.Button(
+            description="Next", icon="step-forward", button_style="primary", tooltip="Reveal the next step"
+        )
         self.restart = w.Button(description="Start over", icon="undo", tooltip="Hide everything but the complaint")
-        for b, css in ((self.back, "cb-seminar-back"), (self.next, "cb-seminar-next"), (self.restart, "cb-seminar-restart")):
+        for b, css in (
+            (self.back, "cb-seminar-back"),
+            (self.next, "cb-seminar-next"),
+            (self.restart, "cb-seminar-restart"),
+        ):
             b.add_class(css)
         self.progress = w.HTML()
         self.progress.add_class("cb-seminar-progress")
@@ -35,7 +46,15 @@ class SeminarView:
         self.next.on_click(self.log.guard("revealing the next step")(lambda _b: self.step(+1)))
         self.back.on_click(self.log.guard("going back")(lambda _b: self.step(-1)))
         self.restart.on_click(self.log.guard("starting over")(lambda _b: self.step(-len(self.steps))))
-        self.widget = w.VBox([w.HTML(STYLE), self.case_choice, w.HBox([self.back, self.next, self.restart, self.progress]), self.stage, self.log.widget])
+        self.widget = w.VBox(
+            [
+                w.HTML(STYLE),
+                self.case_choice,
+                w.HBox([self.back, self.next, self.restart, self.progress]),
+                self.stage,
+                self.log.widget,
+            ]
+        )
         self.widget.add_class("cb-seminar")
         self.load(case_id)
 
@@ -43,9 +62,14 @@ class SeminarView:
         case = self.book.case(case_id)
         ids = compare_ids(case)
         frame = comparison_table(self.book, ids, self.lang)
-        table = frame.loc[["Key features", *[f"Told apart from {self.book.condition_name(i, self.lang)}" for i in ids[1:]]]]
+        table = frame.loc[
+            ["Key features", *[f"Told apart from {self.book.condition_name(i, self.lang)}" for i in ids[1:]]]
+        ]
         table = comparison_html(table)
-        self.steps: list[SeminarStep] = [*seminar_steps(self.book, case, self.lang), SeminarStep("compare", "Side by side", f"<h3>Side by side</h3>{table}")]
+        self.steps: list[SeminarStep] = [
+            *seminar_steps(self.book, case, self.lang),
+            SeminarStep("compare", "Side by side", f"<h3>Side by side</h3>{table}"),
+        ]
         self.shown = 1
         self.render()
 
@@ -57,8 +81,13 @@ class SeminarView:
         self.render()
 
     def render(self) -> None:
-        blocks = "".join(f'<section class="cb-seminar-step cb-step-{escape(s.kind)}">{s.html}</section>' for s in self.steps[: self.shown])
+        blocks = "".join(
+            f'<section class="cb-seminar-step cb-step-{escape(s.kind)}">{s.html}</section>'
+            for s in self.steps[: self.shown]
+        )
         self.stage.value = f'<div class="cb-app cb-large">{blocks}</div>'
-        self.progress.value = f"<b>Step {self.shown} of {len(self.steps)}</b>: {escape(self.steps[self.shown - 1].title)}"
+        self.progress.value = (
+            f"<b>Step {self.shown} of {len(self.steps)}</b>: {escape(self.steps[self.shown - 1].title)}"
+        )
         self.next.disabled = self.shown >= len(self.steps)
         self.back.disabled = self.shown <= 1

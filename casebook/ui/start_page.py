@@ -23,11 +23,20 @@ class StartPage:
         parts = [w.HTML(STYLE + f'<p class="cb-disclaimer"><b>{DISCLAIMER}</b></p>')]
         if book.problems:
             files = len({p.file for p in book.problems})
-            parts.append(w.HTML(f"<p><b>! {files} case file(s) have problems and were left out.</b> Run <code>casebook validate</code> to see what to fix.</p>"))
+            parts.append(
+                w.HTML(
+                    f"<p><b>! {files} case file(s) have problems and were left out.</b> Run <code>casebook validate</code> to see what to fix.</p>"
+                )
+            )
         self.alias = AliasView(store, self.log) if store is not None else None
         if self.alias:
             parts.append(self.alias.widget)
-        self.picker = CasePicker(book, self._on_play, self.log, done=(lambda: store.done_case_ids(store.alias or None)) if store is not None else None)
+        self.picker = CasePicker(
+            book,
+            self._on_play,
+            self.log,
+            done=(lambda: store.done_case_ids(store.alias or None)) if store is not None else None,
+        )
         self.case_box = w.VBox()
         self.case_box.add_class("cb-case-box")
         self.widget = w.VBox([*parts, self.picker.widget, self.case_box])

@@ -141,5 +141,7 @@ def dvt_case(book):
     """The reference case; the suite fails when it does not load."""
     if DVT_CASE not in book.cases:
         problems = "\n".join(f"  {p.file} {p.json_path}: {p.message}" for p in book.problems[:10])
-        pytest.fail(f"the case '{DVT_CASE}' does not load from {book.root}; run `casebook validate`:\n{problems}", pytrace=False)
+        pytest.fail(
+            f"the case '{DVT_CASE}' does not load from {book.root}; run `casebook validate`:\n{problems}", pytrace=False
+        )
     return book.cases[DVT_CASE]

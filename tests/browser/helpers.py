@@ -54,7 +54,9 @@ _MADE_HOSTILE = runpy.run_path(str(REPO / "tests" / "data" / "hostile" / "make_h
 PAYLOADS = tuple(p for p in _MADE_HOSTILE["PAYLOADS"] if p.startswith("<"))
 RTL_TEXT = "עברית"
 EMOJI_TEXT = "🦵🩺💥"
-assert any(RTL_TEXT in p for p in _MADE_HOSTILE["PAYLOADS"]) and EMOJI_TEXT in _MADE_HOSTILE["PAYLOADS"], "make_hostile.py changed its payloads"
+assert any(RTL_TEXT in p for p in _MADE_HOSTILE["PAYLOADS"]) and EMOJI_TEXT in _MADE_HOSTILE["PAYLOADS"], (
+    "make_hostile.py changed its payloads"
+)
 HOSTILE_ALIAS = '<img src=x onerror="window.__pwned=1">'
 
 
@@ -183,7 +185,9 @@ def wait_for_http(server: Server, path: str, timeout: float = 60.0) -> None:
     last = ""
     while time.monotonic() < deadline:
         if server.proc.poll() is not None:
-            raise RuntimeError(f"{server.name} exited with code {server.proc.returncode} before answering {url}.\n--- its log ---\n{server.log_tail()}")
+            raise RuntimeError(
+                f"{server.name} exited with code {server.proc.returncode} before answering {url}.\n--- its log ---\n{server.log_tail()}"
+            )
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status < 500:
@@ -195,7 +199,9 @@ def wait_for_http(server: Server, path: str, timeout: float = 60.0) -> None:
         except (urllib.error.URLError, OSError) as e:
             last = str(e)
         time.sleep(0.2)
-    raise RuntimeError(f"{server.name} did not answer {url} within {timeout:.0f} s (last error: {last}).\n--- its log ---\n{server.log_tail()}")
+    raise RuntimeError(
+        f"{server.name} did not answer {url} within {timeout:.0f} s (last error: {last}).\n--- its log ---\n{server.log_tail()}"
+    )
 
 
 def server_env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -213,10 +219,14 @@ def server_env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str
     return env
 
 
-def _spawn(name: str, args: list[str], env: dict[str, str], log_path: Path, cwd: Path) -> tuple[subprocess.Popen, object]:
+def _spawn(
+    name: str, args: list[str], env: dict[str, str], log_path: Path, cwd: Path
+) -> tuple[subprocess.Popen, object]:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed by Server.stop
-    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+    )
     return proc, log
 
 
@@ -302,7 +312,13 @@ def scratch_dir(prefix: str) -> Path:
 
 
 def code_cell(source: str) -> dict:
-    return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source.strip("\n").splitlines(keepends=True)}
+    return {
+        "cell_type": "code",
+        "execution_count": None,
+        "metadata": {},
+        "outputs": [],
+        "source": source.strip("\n").splitlines(keepends=True),
+    }
 
 
 def copy_notebook(src: str | Path, dest_dir: Path, extra_cells: Iterable[str] = (), name: str | None = None) -> Path:
@@ -319,7 +335,10 @@ def write_notebook(path: Path, cells: Iterable[str]) -> Path:
     """A new notebook of code cells, Python 3 kernel."""
     nb = {
         "cells": [code_cell(c) for c in cells],
-        "metadata": {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}, "language_info": {"name": "python"}},
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
         "nbformat": 4,
         "nbformat_minor": 5,
     }
@@ -416,8 +435,16 @@ def open_in_lab(page: Page, lab: Server, notebook: str | Path, done_text: str) -
     # A menu command chosen while the notebook's session is still "initializing" can be dropped without a trace
     # (JupyterLab 4.6; seen for Run All), so each is chosen again until its effect shows: no outputs left after
     # Clear, and every prompt marked [*] (queued) at once after Run All.
-    until_effect(page, lambda: lab_menu(page, "Edit", "Clear Outputs of All Cells"), lambda: expect(outputs).to_have_count(0, timeout=5_000))
-    until_effect(page, lambda: lab_menu(page, "Run", "Run All Cells"), lambda: expect(first_prompt).not_to_have_text("[ ]:", timeout=5_000))
+    until_effect(
+        page,
+        lambda: lab_menu(page, "Edit", "Clear Outputs of All Cells"),
+        lambda: expect(outputs).to_have_count(0, timeout=5_000),
+    )
+    until_effect(
+        page,
+        lambda: lab_menu(page, "Run", "Run All Cells"),
+        lambda: expect(first_prompt).not_to_have_text("[ ]:", timeout=5_000),
+    )
     expect(outputs.get_by_text(done_text).first).to_be_visible(timeout=NOTEBOOK_TIMEOUT)
 
 
@@ -456,7 +483,9 @@ def play_expert_by_clicking(app: Locator, book, case, shots: Shots | None = None
     if shots:
         app.locator(".cb-transcript-box").scroll_into_view_if_needed()
         shots("key-questions-asked")
-    decide_by_clicking(app, book.conditions[case.diagnosis].name.en, book.bank.next_steps[case.correct_steps[0].step].text.en)
+    decide_by_clicking(
+        app, book.conditions[case.diagnosis].name.en, book.bank.next_steps[case.correct_steps[0].step].text.en
+    )
 
 
 def check_case_page(page: Page, app: Locator, verdict: str, timeout: float = 20_000) -> None:
@@ -525,12 +554,21 @@ def page_inertness(page: Page) -> dict:
     )
 
 
-INERT = {"pwned": "undefined", "payload_scripts": 0, "img_onerror": 0, "svg_onload": 0, "javascript_links": 0, "iframe_srcdoc": 0}
+INERT = {
+    "pwned": "undefined",
+    "payload_scripts": 0,
+    "img_onerror": 0,
+    "svg_onload": 0,
+    "javascript_links": 0,
+    "iframe_srcdoc": 0,
+}
 
 
 def settle_images(page: Page) -> None:
     """Wait until a broken image added now has fired its error handler: any payload image added earlier has fired by then too."""
-    page.evaluate("() => { const i = new Image(); i.onerror = () => { window.__canary = 1; }; i.src = 'x?canary=' + Date.now(); }")
+    page.evaluate(
+        "() => { const i = new Image(); i.onerror = () => { window.__canary = 1; }; i.src = 'x?canary=' + Date.now(); }"
+    )
     page.wait_for_function("() => window.__canary === 1")
 
 

@@ -43,14 +43,23 @@ HOSTILE_CASE = "hostile-text"
 
 def validate(*paths: Path) -> subprocess.CompletedProcess:
     """`python -m casebook validate PATH ...`, as a teacher runs it."""
-    return subprocess.run([sys.executable, "-m", "casebook", "validate", *map(str, paths)], capture_output=True, text=True, cwd=REPO, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "casebook", "validate", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
 
 
 def test_hostile_folder_validates():
     """The hostile folder is valid: payloads in text fields are text, not errors."""
     result = validate(HOSTILE_CASES)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.splitlines()[-2:] == [f"{HOSTILE_CASES}: 1 valid case(s), 3 valid condition(s), 47 questions", "All valid."]
+    assert result.stdout.splitlines()[-2:] == [
+        f"{HOSTILE_CASES}: 1 valid case(s), 3 valid condition(s), 47 questions",
+        "All valid.",
+    ]
 
 
 def test_html_or_overlong_ids_are_rejected_with_a_clear_message(tmp_path):
@@ -89,7 +98,9 @@ def play_hostile(page, shots, start) -> None:
     start.locator(".cb-alias input").fill(HOSTILE_ALIAS)
     start.locator(".cb-alias input").press("Enter")
     start.locator(".cb-alias-save").click()
-    expect(start.locator(".cb-alias-status")).to_contain_text(f"Saving your attempts as {HOSTILE_ALIAS} (", use_inner_text=True)
+    expect(start.locator(".cb-alias-status")).to_contain_text(
+        f"Saving your attempts as {HOSTILE_ALIAS} (", use_inner_text=True
+    )
     expect(start.locator(".cb-alias input")).to_have_value(HOSTILE_ALIAS)
     shots("hostile-alias-saved")
 

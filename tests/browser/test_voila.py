@@ -45,7 +45,11 @@ def test_seminar_reveals_step_by_step_in_voila(page, shots, voila_seminar, book,
     seminar = page.locator(".cb-seminar").first
     seminar.locator(".cb-seminar-case select").select_option(value=dvt_case.title.en)
     expected = expected_reveal(book, dvt_case)
-    stage, progress, revealed = seminar.locator(".cb-seminar-stage"), seminar.locator(".cb-seminar-progress"), seminar.locator(".cb-seminar-step")
+    stage, progress, revealed = (
+        seminar.locator(".cb-seminar-stage"),
+        seminar.locator(".cb-seminar-progress"),
+        seminar.locator(".cb-seminar-step"),
+    )
     expect(stage).to_contain_text(dvt_case.presenting_complaint.en)
     diagnosis_text = expected[-3][1]
     for n, (kind, text) in enumerate(expected, 1):
@@ -59,7 +63,9 @@ def test_seminar_reveals_step_by_step_in_voila(page, shots, voila_seminar, book,
             qid = dvt_case.key_questions[int(text[1 : text.index(".")]) - 1]
             expect(revealed.nth(n - 1)).to_contain_text(dvt_case.answers[qid].text.en)
         shown = stage.inner_text()
-        assert (diagnosis_text in shown) == (kind in ("answer", "feedback", "compare")), f"step {n} ({kind}): the diagnosis is {'missing' if diagnosis_text not in shown else 'shown too early'}"
+        assert (diagnosis_text in shown) == (kind in ("answer", "feedback", "compare")), (
+            f"step {n} ({kind}): the diagnosis is {'missing' if diagnosis_text not in shown else 'shown too early'}"
+        )
         expect(stage.locator("table.cb-compare")).to_have_count(1 if kind == "compare" else 0)
         revealed.nth(n - 1).scroll_into_view_if_needed()
         shots(f"step-{kind}")

@@ -72,15 +72,30 @@ def hostile_case(case: dict) -> dict:
     c["$schema"] = "../../../../casebook/schemas/case.schema.json"
     c["id"] = "hostile-text"
     c["title"] = 'Hostile <script>window.__pwned=1</script> title <img src=x onerror="window.__pwned=1"> 🦵 עברית'
-    c["patient"] = {"name": "<b>Ingrid</b><script>window.__pwned=1</script>", "age": 52, "sex": "female", "occupation": short("occupation"), "activity": short("activity")}
+    c["patient"] = {
+        "name": "<b>Ingrid</b><script>window.__pwned=1</script>",
+        "age": 52,
+        "sex": "female",
+        "occupation": short("occupation"),
+        "activity": short("activity"),
+    }
     c["presenting_complaint"] = every("complaint")
-    c["answers"] = {q: {"text": every(f"answer {q}"), **({"options": a["options"]} if "options" in a else {})} for q, a in case["answers"].items()}
+    c["answers"] = {
+        q: {"text": every(f"answer {q}"), **({"options": a["options"]} if "options" in a else {})}
+        for q, a in case["answers"].items()
+    }
     c["examination"] = {k: every(f"finding {k}") for k in case["examination"]}
     c["investigations"] = {k: every(f"result {k}") for k in case["investigations"]}
     c["diagnosis"] = IDS["dx"]
-    c["differential"] = [{"condition": IDS["a"], "why_less_likely": every("why not A")}, {"condition": IDS["b"], "why_less_likely": every("why not B")}]
+    c["differential"] = [
+        {"condition": IDS["a"], "why_less_likely": every("why not A")},
+        {"condition": IDS["b"], "why_less_likely": every("why not B")},
+    ]
     c["key_findings"] = [{**k, "text": every(f"key finding {k['feature']}")} for k in case["key_findings"]]
-    c["next_steps"] = {v: [{"step": s["step"], "why": every(f"{v} step {s['step']}")} for s in steps] for v, steps in case["next_steps"].items()}
+    c["next_steps"] = {
+        v: [{"step": s["step"], "why": every(f"{v} step {s['step']}")} for s in steps]
+        for v, steps in case["next_steps"].items()
+    }
     c["teaching_points"] = [every("teaching point"), long_text()]
     c["sources"] = [{"document": "general", "section": every("case source"), "note": short("case source note")}]
     c.pop("lookalike_cases", None)
