@@ -8,7 +8,7 @@ PORT ?= 8888
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := test
-.PHONY: install lab test test-fast lint validate seminar bench chromium notebooks clean
+.PHONY: install lab test test-fast lint format validate seminar bench chromium notebooks clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -28,14 +28,22 @@ chromium: ## install Debian's Chromium for the browser tests when missing (as ro
 	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "chromium is missing: install it (sudo apt-get install chromium); the browser tests fail without it"; fi
 
-test: $(STAMP) chromium ## run every test: unit, data, notebooks (nbval), browser
+node_modules: package.json package-lock.json ## Node tools (axe-core for the browser tests, JupyterHub's proxy), exactly as locked
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch node_modules
+
+test: $(STAMP) chromium node_modules lint ## run every test: lint, unit, data, notebooks (nbval), browser
 	$(PY) -m pytest --nbval-lax --nbval-current-env -p no:randomly $(PYTEST_ARGS)
 
 test-fast: $(STAMP) ## unit and data tests only (no notebooks, no browser)
 	$(PY) -m pytest tests -m "not browser" $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff
-	$(VENV)/bin/ruff check casebook tests benchmarks
+lint: $(STAMP) ## ruff: lint and formatting (make format rewrites the files)
+	$(VENV)/bin/ruff check casebook tests benchmarks conftest.py .ci
+	$(VENV)/bin/ruff format --check casebook tests benchmarks conftest.py .ci
+
+format: $(STAMP) ## ruff format the code in place
+	$(VENV)/bin/ruff format casebook tests benchmarks conftest.py .ci
 
 validate: $(STAMP) ## validate the bundled cases
 	$(VENV)/bin/casebook validate
@@ -43,7 +51,7 @@ validate: $(STAMP) ## validate the bundled cases
 seminar: $(STAMP) ## serve the seminar notebook with Voila (no code shown)
 	$(VENV)/bin/voila --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 notebooks/teacher/02-seminar.ipynb
 
-bench: $(STAMP) chromium ## speed and memory figures (benchmarks/), never part of the tests
+bench: $(STAMP) chromium node_modules ## speed and memory figures (benchmarks/), never part of the tests
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 notebooks: $(STAMP) ## re-execute every notebook in place and strip saved widget state (commit them executed)
@@ -52,4 +60,4 @@ notebooks: $(STAMP) ## re-execute every notebook in place and strip saved widget
 	$(PY) .ci/strip_widget_state.py
 
 clean:
-	rm -rf $(VENV) test-output build *.egg-info
+	rm -rf $(VENV) node_modules test-output build *.egg-info
