@@ -34,6 +34,7 @@ from .model import (
     TellApart,
     Text,
     Topic,
+    WordLists,
 )
 
 BANK_FILE = "questions.json"
@@ -161,6 +162,15 @@ def _sources(values: Iterable[dict]) -> tuple[Source, ...]:
     return tuple(Source(s["document"], s.get("section", ""), s.get("note", "")) for s in values)
 
 
+def _word_lists(value: Any) -> WordLists:
+    """{language: [words]} -> a read-only {language: (words, ...)}; absent -> empty."""
+    return MappingProxyType({lang: tuple(words) for lang, words in (value or {}).items()})
+
+
+def _judged(values: Iterable[dict]) -> tuple[JudgedStep, ...]:
+    return tuple(JudgedStep(s["step"], text(s["why"])) for s in values)
+
+
 def build_bank(d: dict) -> QuestionBank:
     questions = {
         q["id"]: Question(
@@ -173,6 +183,9 @@ def build_bank(d: dict) -> QuestionBank:
             multiple=q.get("multiple", False),
             hint=_opt_text(q.get("hint")),
             sources=_sources(q["sources"]),
+            giveaway_words=_word_lists(q.get("giveaway_words")),
+            phrasings=_word_lists(q.get("phrasings")),
+            keywords=_word_lists(q.get("keywords")),
         )
         for q in d["questions"]
     }
@@ -228,13 +241,15 @@ def build_condition(d: dict) -> Condition:
         defining_answers=tuple(
             DefiningAnswer(a["question"], tuple(a["options"]), text(a["why"])) for a in d.get("defining_answers", [])
         ),
+        abnormal_examination=tuple(d.get("abnormal_findings", {}).get("examination", [])),
+        abnormal_investigations=tuple(d.get("abnormal_findings", {}).get("investigations", [])),
+        unsafe_steps=_judged(d.get("unsafe_steps", [])),
     )
 
 
 def build_case(d: dict, file: str = "") -> Case:
     p = d["patient"]
     steps = d["next_steps"]
-    judged = lambda key: tuple(JudgedStep(s["step"], text(s["why"])) for s in steps.get(key, []))  # noqa: E731
     return Case(
         id=d["id"],
         title=text(d["title"]),
@@ -253,9 +268,10 @@ def build_case(d: dict, file: str = "") -> Case:
         key_findings=tuple(
             KeyFinding(k["feature"], tuple(k["elicited_by"]), _opt_text(k.get("text"))) for k in d["key_findings"]
         ),
-        correct_steps=judged("correct"),
-        acceptable_steps=judged("acceptable"),
-        unsafe_steps=judged("unsafe"),
+        correct_steps=_judged(steps["correct"]),
+        acceptable_steps=_judged(steps.get("acceptable", [])),
+        unsafe_steps=_judged(steps.get("unsafe", [])),
+        not_indicated_steps=_judged(steps.get("not_indicated", [])),
         teaching_points=_texts(d["teaching_points"]),
         sources=_sources(d["sources"]),
         examination=MappingProxyType({k: text(v) for k, v in d.get("examination", {}).items()}),

@@ -9,7 +9,9 @@ from types import MappingProxyType
 DOCUMENT_TITLES = MappingProxyType(
     {
         "leg_pain_guide": "Leggsmerter, veiviser (Norwegian patient guide to leg pain)",
-        "nerve_article": "Nervebetændelse i ben – årsager og behandling (Danish article on nerve pain in the leg, 2025)",
+        "nerve_article": (
+            "Nervebetændelse i ben – årsager og behandling (Danish article on nerve pain in the leg, 2025)"
+        ),
         "general": "General textbook knowledge (not stated in the source documents)",
     }
 )
@@ -91,6 +93,12 @@ class Option:
     guide_option: str = ""
 
 
+# Per-language lists of words or phrases (language code -> words), read-only.
+WordLists = Mapping[str, tuple[str, ...]]
+NO_WORDS: WordLists = MappingProxyType({})
+WORD_LIST_KINDS = ("giveaway_words", "phrasings", "keywords")
+
+
 @dataclass(frozen=True)
 class Topic:
     id: str
@@ -108,9 +116,19 @@ class Question:
     multiple: bool = False
     hint: Text | None = None
     sources: tuple[Source, ...] = ()
+    giveaway_words: WordLists = field(default_factory=lambda: NO_WORDS, hash=False)
+    phrasings: WordLists = field(default_factory=lambda: NO_WORDS, hash=False)
+    keywords: WordLists = field(default_factory=lambda: NO_WORDS, hash=False)
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
+
+    def words_for(self, kind: str, lang: str = "en") -> tuple[str, ...]:
+        """One word list ('giveaway_words', 'phrasings' or 'keywords') in ``lang``; () if none (no English fallback)."""
+        if kind not in WORD_LIST_KINDS:
+            raise ValueError(f"unknown word list '{kind}': use one of {', '.join(WORD_LIST_KINDS)}")
+        lists: WordLists = getattr(self, kind)
+        return lists.get(lang, ())
 
 
 @dataclass(frozen=True)
@@ -182,6 +200,14 @@ class DefiningAnswer:
 
 
 @dataclass(frozen=True)
+class JudgedStep:
+    """A next step and why it is judged so (in a case, or for every case of a condition)."""
+
+    step: str
+    why: Text
+
+
+@dataclass(frozen=True)
 class Condition:
     id: str
     name: Text
@@ -198,6 +224,9 @@ class Condition:
     sources: tuple[Source, ...]
     aliases: tuple[Text, ...] = ()
     defining_answers: tuple[DefiningAnswer, ...] = ()
+    abnormal_examination: tuple[str, ...] = ()
+    abnormal_investigations: tuple[str, ...] = ()
+    unsafe_steps: tuple[JudgedStep, ...] = ()
 
     def feature(self, feature_id: str) -> KeyFeature | None:
         return next((f for f in self.key_features if f.id == feature_id), None)
@@ -245,12 +274,6 @@ class KeyFinding:
 
 
 @dataclass(frozen=True)
-class JudgedStep:
-    step: str
-    why: Text
-
-
-@dataclass(frozen=True)
 class Case:
     id: str
     title: Text
@@ -271,17 +294,24 @@ class Case:
     red_flag_questions: tuple[str, ...] = ()
     acceptable_steps: tuple[JudgedStep, ...] = ()
     unsafe_steps: tuple[JudgedStep, ...] = ()
+    not_indicated_steps: tuple[JudgedStep, ...] = ()
     red_flag_case: bool = False
     lookalike_cases: tuple[str, ...] = ()
     file: str = ""
 
-    def judge_step(self, step_id: str) -> tuple[str, Text | None]:
-        """('correct' | 'acceptable' | 'unsafe' | 'not_indicated', reason) for a next step."""
-        for verdict, steps in (
+    def judged_steps(self) -> tuple[tuple[str, tuple[JudgedStep, ...]], ...]:
+        """(grade, steps) for the four grades, in the case file's order: correct, acceptable, unsafe, not_indicated."""
+        return (
             ("correct", self.correct_steps),
             ("acceptable", self.acceptable_steps),
             ("unsafe", self.unsafe_steps),
-        ):
+            ("not_indicated", self.not_indicated_steps),
+        )
+
+    def judge_step(self, step_id: str) -> tuple[str, Text | None]:
+        """('correct' | 'acceptable' | 'unsafe' | 'not_indicated', reason) for a next step; an unlisted step is
+        ('not_indicated', None)."""
+        for verdict, steps in self.judged_steps():
             for s in steps:
                 if s.step == step_id:
                     return verdict, s.why

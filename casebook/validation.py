@@ -22,6 +22,7 @@ if _HIDDEN and sys.modules.get("rfc3987_syntax", 0) is None:
     del sys.modules["rfc3987_syntax"]
 
 SCHEMA_FILES = {"bank": "question-bank.schema.json", "condition": "condition.schema.json", "case": "case.schema.json"}
+LANGUAGE_CODE = "^[a-z]{2,3}$"  # the keys of word lists (giveaway_words, phrasings, keywords) in the bank
 KIND_NAMES = {"bank": "question bank", "condition": "condition text", "case": "case vignette"}
 
 
@@ -105,6 +106,11 @@ def _describe(error: ValidationError) -> tuple[str, str]:
         )
     if v == "const":
         return f"{_short(inst)} is not supported", f"use {json.dumps(s['const'])}"
+    if v == "pattern" and s.get("pattern") == LANGUAGE_CODE:
+        return (
+            f"{_short(inst)} is not a language code",
+            'use a lower-case ISO 639 code such as "en", "nb" or "da"',
+        )
     if v == "pattern":
         return (
             f"{_short(inst)} is not a valid identifier",
