@@ -3,18 +3,30 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-8)
+LOCK := requirements/lock.txt
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | md5sum | cut -c1-8)
+UV_VERSION := 0.13.9
+# The one lock Binder (environment.yml) and the tests install from; `make lock` regenerates it from pyproject.toml.
+LOCK_COMMAND := uv pip compile pyproject.toml --extra test --python-version 3.11 \
+	--python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" -o $(LOCK)
 PORT ?= 8888
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := test
-.PHONY: install lab test test-fast lint format validate seminar bench chromium notebooks clean
+.PHONY: install lab test test-fast lint format lock binder-link validate seminar bench chromium notebooks clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e '.[test]'
+	$(PIP) install --quiet -r $(LOCK)
+	$(PIP) install --quiet --no-deps -e .
+	@$(PIP) check
 	@rm -f $(VENV)/.installed-*; touch $(STAMP)
+
+lock: ## regenerate requirements/lock.txt from pyproject.toml (every package pinned with ==), then run make test
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install --quiet uv==$(UV_VERSION)
+	$(VENV)/bin/$(LOCK_COMMAND)
 
 install: $(STAMP) ## create .venv and install the project with everything the tests need
 
@@ -58,6 +70,9 @@ notebooks: $(STAMP) ## re-execute every notebook in place and strip saved widget
 	@export CASEBOOK_HOME=$$(mktemp -d) MPLBACKEND=Agg; for nb in notebooks/*.ipynb notebooks/*/*.ipynb; do \
 	  echo "executing $$nb"; $(VENV)/bin/jupyter nbconvert --log-level=WARN --to notebook --execute --inplace "$$nb" || exit 1; done
 	$(PY) .ci/strip_widget_state.py
+
+binder-link: ## rebuild README.md's Binder badge from [tool.casebook.binder] in pyproject.toml (a fork sets its repository there)
+	$(PY) .ci/binder_link.py
 
 clean:
 	rm -rf $(VENV) node_modules test-output build *.egg-info

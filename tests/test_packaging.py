@@ -1,4 +1,4 @@
-"""Packaging and docs in step: environment.yml vs pyproject.toml, postBuild, README commands, targets and Binder badge."""
+"""Packaging and docs in step: postBuild, README commands, make targets and the Binder badge (the lock: test_binder.py)."""
 
 from __future__ import annotations
 
@@ -10,18 +10,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
-from packaging.version import Version
 
 from casebook.cli import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-ENVIRONMENT = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
-NOT_PACKAGES = {"python", "pip"}  # environment.yml entries that are not dependencies of the package
 START_NOTEBOOK = "notebooks/00-start-here.ipynb"
 
 
@@ -30,54 +26,10 @@ def requirements() -> dict[str, Requirement]:
     return {canonicalize_name(Requirement(r).name): Requirement(r) for r in PYPROJECT["project"]["dependencies"]}
 
 
-def conda_pins() -> dict[str, str]:
-    """environment.yml's conda entries as {canonical name: spec after the name ('' when unpinned)}."""
-    pins = {}
-    for entry in ENVIRONMENT["dependencies"]:
-        if isinstance(entry, str):
-            name, spec = re.match(r"^([A-Za-z0-9_.-]+)\s*(.*)$", entry).groups()
-            pins[canonicalize_name(name)] = spec.strip()
-    return pins
-
-
 def subcommands() -> list[str]:
     """The sub-commands of `casebook`, read from the real argument parser."""
     actions = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
     return sorted(name for a in actions for name in a.choices)
-
-
-def test_environment_uses_conda_forge_only():
-    """environment.yml takes packages from conda-forge alone (no defaults channel)."""
-    assert ENVIRONMENT["channels"] == ["conda-forge"]
-
-
-def test_environment_pins_python_3_11():
-    """environment.yml pins Python to 3.11, the version CI tests."""
-    assert conda_pins()["python"] in ("=3.11", "==3.11")
-
-
-@pytest.mark.parametrize("name", sorted(requirements()))
-def test_every_pyproject_dependency_is_pinned_in_environment_yml(name):
-    """Each direct dependency of pyproject.toml is pinned with == in environment.yml at a version inside the pyproject range."""
-    pins = conda_pins()
-    assert name in pins, f"{name} is a pyproject.toml dependency but missing from environment.yml"
-    spec = pins[name]
-    assert spec.startswith("=="), f"{name} is not pinned with == in environment.yml (found '{spec}')"
-    version = Version(spec[2:])
-    assert requirements()[name].specifier.contains(version, prereleases=True), (
-        f"{name}=={version} in environment.yml is outside pyproject.toml's range '{requirements()[name].specifier}'"
-    )
-
-
-def test_environment_yml_has_no_package_pyproject_does_not_declare():
-    """Every package in environment.yml (besides python and pip) is a direct dependency in pyproject.toml."""
-    extra = sorted(set(conda_pins()) - set(requirements()) - NOT_PACKAGES)
-    assert extra == [], f"in environment.yml but not in pyproject.toml dependencies: {extra}"
-
-
-def test_environment_yml_uses_no_pip_section():
-    """Every dependency comes from conda-forge; none slips in through a pip: section."""
-    assert [e for e in ENVIRONMENT["dependencies"] if not isinstance(e, str)] == []
 
 
 def test_postbuild_stops_on_errors_and_installs_the_package():
