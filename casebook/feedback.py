@@ -182,7 +182,7 @@ def findings_rule(a: Attempt) -> list[FeedbackItem]:
 
 
 def why_not_rule(a: Attempt) -> list[FeedbackItem]:
-    """For each wrongly chosen condition: why it fits this patient less well (case differential, then tell-apart texts)."""
+    """For each wrongly chosen condition: why it fits this patient less well (case differential, then tell-apart)."""
     items = []
     for cid in a.differential:
         if cid == a.case.diagnosis:
@@ -254,16 +254,29 @@ def safety_rule(a: Attempt) -> list[FeedbackItem]:
 
 
 def next_step_rule(a: Attempt) -> list[FeedbackItem]:
+    """How the chosen next step is graded in this case, with the case's reason and the best steps.
+
+    A step the case lists as not indicated (unnecessary, not harmful) shows its reason at level 'partial' and is no
+    safety event; unsafe steps also reach the safety section (safety_rule).
+    """
     bank = a.book.bank
     verdict, why = a.case.judge_step(a.next_step)
     chosen = a.t(bank.next_steps[a.next_step].text)
     best = [f"Best: {a.t(bank.next_steps[s.step].text)} — {a.t(s.why)}" for s in a.case.correct_steps]
-    level = {"correct": "good", "acceptable": "partial", "unsafe": "bad", "not_indicated": "bad"}[verdict]
+    listed = why is not None  # a step the case lists as not indicated says why; an unlisted one does not
+    level = {
+        "correct": "good",
+        "acceptable": "partial",
+        "unsafe": "bad",
+        "not_indicated": "partial" if listed else "bad",
+    }[verdict]
     title = {
         "correct": f"Next step: right ({chosen})",
         "acceptable": f"Next step: acceptable, not the best ({chosen})",
         "unsafe": f"Next step: unsafe ({chosen})",
-        "not_indicated": f"Next step: not the right choice here ({chosen})",
+        "not_indicated": f"Next step: not needed here ({chosen})"
+        if listed
+        else f"Next step: not the right choice here ({chosen})",
     }[verdict]
     lines = [a.t(why)] if why is not None else []
     if verdict != "correct":

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from .model import Case, Condition, Problem, QuestionBank
+from .model import Case, Condition, Problem, QuestionBank, Text
 
 # jsonschema imports rfc3987_syntax (when installed, as Jupyter installs it) only to check "iri" formats, and that
 # import builds a grammar for about 2 s. The casebook's schemas use no formats, so hide it while jsonschema loads;
@@ -34,7 +35,7 @@ def schema(kind: str) -> dict:
 
 
 def _inline_refs(node: Any, defs: Mapping[str, Any]) -> Any:
-    """A copy of a schema with each local '#/$defs/X' reference replaced by its target (our schemas are not recursive)."""
+    """A copy of a schema with each local '#/$defs/X' reference replaced by its target (the schemas do not recurse)."""
     if isinstance(node, dict):
         ref = node.get("$ref")
         rest = {k: _inline_refs(v, defs) for k, v in node.items() if k != "$ref"}
@@ -131,7 +132,8 @@ def _describe(error: ValidationError) -> tuple[str, str]:
     if v == "oneOf" and _is_local_text(s) and isinstance(inst, dict):
         return (
             'should map language codes to non-empty text, with English under "en"',
-            'write {"en": "English text"} and optionally other languages, e.g. "nb": "norsk tekst", "da": "dansk tekst"',
+            'write {"en": "English text"} and optionally other languages, '
+            'e.g. "nb": "norsk tekst", "da": "dansk tekst"',
         )
     if v == "oneOf" and _is_local_text(s):
         return (
@@ -237,7 +239,57 @@ def condition_problems(cond: Condition, known_conditions: set[str], bank: Questi
                         f"use one of: {', '.join(x.id for x in q.options)}",
                     )
                 )
+    out += _abnormal_finding_problems(cond, bank, file)
+    seen_steps: set[str] = set()
+    for i, s in enumerate(cond.unsafe_steps):
+        path = f"$.unsafe_steps[{i}].step"
+        if s.step not in bank.next_steps:
+            out.append(
+                Problem(file, path, f"unknown next step '{s.step}'", _did_you_mean(s.step, set(bank.next_steps)))
+            )
+        elif s.step in seen_steps:
+            out.append(Problem(file, path, f"next step '{s.step}' is listed twice", "remove the repeated entry"))
+        seen_steps.add(s.step)
     return out
+
+
+def _abnormal_finding_problems(cond: Condition, bank: QuestionBank, file: str) -> list[Problem]:
+    """The ids under abnormal_findings name examination items and investigations of the bank, in the right list."""
+    out: list[Problem] = []
+    for key, ids, table, other_key, other_table, kind in (
+        (
+            "examination",
+            cond.abnormal_examination,
+            bank.examinations,
+            "investigations",
+            bank.investigations,
+            "examination item",
+        ),
+        (
+            "investigations",
+            cond.abnormal_investigations,
+            bank.investigations,
+            "examination",
+            bank.examinations,
+            "investigation",
+        ),
+    ):
+        for i, item_id in enumerate(ids):
+            if item_id in table:
+                continue
+            path = f"$.abnormal_findings.{key}[{i}]"
+            if item_id in other_table:
+                other_kind = "an investigation" if other_key == "investigations" else "an examination item"
+                out.append(
+                    Problem(file, path, f"'{item_id}' is {other_kind}, not {_a(kind)}", f'move it under "{other_key}"')
+                )
+            else:
+                out.append(Problem(file, path, f"unknown {kind} '{item_id}'", _did_you_mean(item_id, set(table))))
+    return out
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[0] in "aeiou" else "a ") + noun
 
 
 def case_problems(
@@ -283,7 +335,8 @@ def case_problems(
                 p(
                     f"$.answers.{qid}.options[{j}]",
                     f"question '{qid}' has no answer choice '{o}'",
-                    f"use one of: {', '.join(x.id for x in q.options) or '(this question has no choices; remove options)'}",
+                    "use one of: "
+                    + (", ".join(x.id for x in q.options) or "(this question has no choices; remove options)"),
                 )
         if len(ans.options) > 1 and not q.multiple:
             p(
@@ -363,16 +416,14 @@ def case_problems(
             ):
                 p(
                     f"$.differential[{i}].condition",
-                    f"look-alike '{d.condition}' has no tell-apart text: neither '{diag.id}' nor '{d.condition}' says how to tell them apart",
-                    f'add {{"condition": "{d.condition}", "text": "..."}} under "tell_apart" in the condition text of \'{diag.id}\'',
+                    f"look-alike '{d.condition}' has no tell-apart text: "
+                    f"neither '{diag.id}' nor '{d.condition}' says how to tell them apart",
+                    f'add {{"condition": "{d.condition}", "text": "..."}} under "tell_apart" '
+                    f"in the condition text of '{diag.id}'",
                 )
 
     judged: dict[str, str] = {}
-    for verdict, steps in (
-        ("correct", case.correct_steps),
-        ("acceptable", case.acceptable_steps),
-        ("unsafe", case.unsafe_steps),
-    ):
+    for verdict, steps in case.judged_steps():
         for i, s in enumerate(steps):
             path = f"$.next_steps.{verdict}[{i}].step"
             if s.step not in bank.next_steps:
@@ -389,6 +440,144 @@ def case_problems(
                     f"a red-flag case's correct next step must be urgent, but '{s.step}' is '{ns.urgency}'",
                     'choose a same-day or emergency step, or set "red_flag_case": false',
                 )
+        for verdict, steps in (("acceptable", case.acceptable_steps), ("not_indicated", case.not_indicated_steps)):
+            for i, s in enumerate(steps):
+                ns = bank.next_steps.get(s.step)
+                if ns is not None and not ns.is_urgent:
+                    p(
+                        f"$.next_steps.{verdict}[{i}].step",
+                        f"a red-flag case needs urgent care, so '{s.step}' ('{ns.urgency}') delays it and cannot be "
+                        f"graded '{verdict}'",
+                        'move it under "next_steps.unsafe" (a step that delays urgent care is unsafe), '
+                        'or set "red_flag_case": false',
+                    )
+    if diag is not None:
+        out += default_finding_problems(case, diag, bank, file)
+        out += unsafe_step_problems(case, diag, file)
+    if case.red_flag_case:
+        out += giveaway_problems(case, bank, file)
+    return out
+
+
+# ---------------------------------------------------------------- clinical rules (issue 10)
+
+
+def default_finding_problems(case: Case, diag: Condition, bank: QuestionBank, file: str) -> list[Problem]:
+    """R1: every item abnormal in the diagnosis has the case's own finding, never the bank's normal default."""
+    out: list[Problem] = []
+    for key, ids, table, stated, what in (
+        ("examination", diag.abnormal_examination, bank.examinations, case.examination, "what the student finds"),
+        ("investigations", diag.abnormal_investigations, bank.investigations, case.investigations, "the result"),
+    ):
+        for item_id in ids:
+            item = table.get(item_id)
+            if item is None:
+                continue  # reported for the condition's file
+            default = item.default_finding if key == "examination" else item.default_result
+            own = stated.get(item_id)
+            if own is None:
+                out.append(
+                    Problem(
+                        file,
+                        f"$.{key}",
+                        f"'{item_id}' is abnormal in '{diag.id}', but this case leaves it to the bank's normal "
+                        f"default ({json.dumps(default.en, ensure_ascii=False)})",
+                        f'add "{item_id}": "<{what} in this patient>" under "{key}"',
+                    )
+                )
+            elif _same_text(own, default):
+                out.append(
+                    Problem(
+                        file,
+                        f"$.{key}.{item_id}",
+                        f"'{item_id}' is abnormal in '{diag.id}', but this case gives the bank's normal default "
+                        f"word for word ({json.dumps(default.en, ensure_ascii=False)})",
+                        f"write {what} in this patient",
+                    )
+                )
+    return out
+
+
+def _same_text(a: Text, b: Text) -> bool:
+    return " ".join(a.en.split()).casefold() == " ".join(b.en.split()).casefold()
+
+
+def unsafe_step_problems(case: Case, diag: Condition, file: str) -> list[Problem]:
+    """R2: every step unsafe in the diagnosis is graded unsafe in the case, explicitly."""
+    out: list[Problem] = []
+    for u in diag.unsafe_steps:
+        where = [
+            (verdict, i) for verdict, steps in case.judged_steps() for i, s in enumerate(steps) if s.step == u.step
+        ]
+        if not where:
+            out.append(
+                Problem(
+                    file,
+                    "$.next_steps",
+                    f"'{u.step}' is unsafe in every case of '{diag.id}' ({u.why.en}), but this case does not grade it",
+                    f'list it under next_steps.unsafe: {{"step": "{u.step}", '
+                    '"why": "<why it is unsafe for this patient>"}',
+                )
+            )
+        for verdict, i in where:
+            if verdict != "unsafe":
+                out.append(
+                    Problem(
+                        file,
+                        f"$.next_steps.{verdict}[{i}].step",
+                        f"'{u.step}' is unsafe in every case of '{diag.id}' ({u.why.en}), but this case grades it "
+                        f"'{verdict}'",
+                        f'move it under next_steps.unsafe, or take it out of "unsafe_steps" in the condition text '
+                        f"of '{diag.id}'",
+                    )
+                )
+    return out
+
+
+def giveaway_words_in(text: str, words: Iterable[str]) -> list[str]:
+    """The giveaway words or phrases found in ``text``, in the order given.
+
+    Matching ignores case and spacing and is by word prefix: a word matches where a word of the text begins with it, so
+    "pee" finds "pee" and "peeing" but not "speed", and "saddle numb" finds "saddle numbness".
+    """
+    return [w for w in words if w.strip() and _giveaway_pattern(w).search(text)]
+
+
+@cache
+def _giveaway_pattern(word: str) -> re.Pattern[str]:
+    body = r"\s+".join(re.escape(part) for part in word.split())
+    return re.compile(r"(?<!\w)" + body, re.IGNORECASE)
+
+
+def giveaway_problems(case: Case, bank: QuestionBank, file: str) -> list[Problem]:
+    """R3: a red-flag case's title, patient line and complaint do not answer its red-flag key questions early."""
+    out: list[Problem] = []
+    shown = (
+        ("title", "the title", case.title),
+        ("patient.occupation", "the patient's occupation", case.patient.occupation),
+        ("patient.activity", "the patient's activity", case.patient.activity),
+        ("presenting_complaint", "the presenting complaint", case.presenting_complaint),
+    )
+    for field_name, label, value in shown:
+        if value is None:
+            continue
+        for lang, text in (("en", value.en), *value.translations):
+            for qid in case.key_questions:
+                q = bank.questions.get(qid)
+                if q is None or not q.red_flag:
+                    continue
+                found = giveaway_words_in(text, q.words_for("giveaway_words", lang))
+                if found:
+                    words = ", ".join(json.dumps(w, ensure_ascii=False) for w in found)
+                    out.append(
+                        Problem(
+                            file,
+                            f"$.{field_name}" + ("" if lang == "en" else f".{lang}"),
+                            f"{label} gives away the red-flag question '{qid}' "
+                            f"({json.dumps(q.text.get(lang), ensure_ascii=False)}): it says {words}",
+                            f"leave it for the student to ask: move it into the answer to '{qid}'",
+                        )
+                    )
     return out
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ def bank() -> dict:
 
 
 def answer_every_question(specific: dict[str, tuple[str, list[str]]] | None = None) -> dict[str, dict]:
-    """An answer for every question of the bundled bank: ``specific`` ones as given, the rest the question's first choice."""
+    """An answer for every question of the bundled bank: ``specific`` ones as given, the rest its first choice."""
     specific = {**CASE_ANSWERS, **(specific or {})}
     answers: dict[str, dict] = {}
     for q in bank()["questions"]:
@@ -46,7 +45,7 @@ def answer_every_question(specific: dict[str, tuple[str, list[str]]] | None = No
 
 
 def make_condition(**overrides: Any) -> dict:
-    """A valid condition dict; ``overrides`` replace top-level fields (tell_apart defaults to the other test conditions)."""
+    """A valid condition dict; ``overrides`` replace top-level fields (tell_apart names the other test conditions)."""
     cid = overrides.get("id", "dvt")
     data: dict[str, Any] = {
         "$schema": "../../casebook/schemas/condition.schema.json",
@@ -79,7 +78,7 @@ def make_condition(**overrides: Any) -> dict:
 
 
 def make_case(**overrides: Any) -> dict:
-    """A valid case dict (by default a red-flag DVT case that answers every bank question); ``overrides`` replace top-level fields."""
+    """A valid case dict (by default a red-flag DVT case answering every bank question); ``overrides`` replace keys."""
     data: dict[str, Any] = {
         "$schema": "../../casebook/schemas/case.schema.json",
         "schema_version": 1,
@@ -193,11 +192,20 @@ def write_json(path: Path, data: Any) -> Path:
     return path
 
 
+def small_bank() -> dict:
+    """The bundled bank without giveaway words, so no builder case trips the giveaway rule whatever words the bundled
+    bank lists (tests of that rule add their own)."""
+    data = bank()
+    for question in data["questions"]:
+        question.pop("giveaway_words", None)
+    return data
+
+
 def write_casebook(folder: Path, conditions: Iterable[dict], cases: Iterable[dict]) -> Path:
-    """Write a full cases folder: the bundled questions.json, conditions/<id>.json and vignettes/<id>.json."""
+    """Write a full cases folder: small_bank() as questions.json, conditions/<id>.json and vignettes/<id>.json."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(BUNDLED_BANK, folder / "questions.json")
+    write_json(folder / "questions.json", small_bank())
     for cond in conditions:
         write_json(folder / "conditions" / f"{cond['id']}.json", cond)
     for case in cases:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import bank, make_case, make_condition
 from jsonschema import Draft202012Validator
 
 from casebook import validation
@@ -69,7 +70,7 @@ def test_shipped_schema_is_the_file_in_the_package(kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_property_and_definition_has_a_description(kind):
-    """Every property (directly or through its $ref) and every $defs entry carries a description, for editors and error hints."""
+    """Every property (directly or through its $ref) and every $defs entry has a description, for editors and hints."""
     schema = validation.schema(kind)
     assert schema.get("description")
     missing = []
@@ -141,3 +142,71 @@ def test_package_data_ships_the_schemas():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert "*.json" in config["tool"]["setuptools"]["package-data"]["casebook.schemas"]
     assert sorted(p.name for p in SCHEMA_DIR.glob("*.json")) == sorted(validation.SCHEMA_FILES.values())
+
+
+# Fields added for the clinical review (issue 10): optional, so files without them stay valid at schema_version 1.
+ISSUE_10_FIELDS = [
+    ("condition", ("abnormal_findings",)),
+    ("condition", ("unsafe_steps",)),
+    ("bank", ("questions", "giveaway_words")),
+    ("bank", ("questions", "phrasings")),
+    ("bank", ("questions", "keywords")),
+    ("case", ("next_steps", "not_indicated")),
+]
+
+
+def parent_and_field(kind: str, names: tuple[str, ...]) -> tuple[dict, dict]:
+    """The object schema that holds a field (following array items) and the field's own schema."""
+    node = validation.schema(kind)
+    for name in names[:-1]:
+        node = node["properties"][name]
+        node = node.get("items", node)
+    return node, node["properties"][names[-1]]
+
+
+@pytest.mark.parametrize(("kind", "names"), ISSUE_10_FIELDS, ids=lambda v: ".".join(v) if isinstance(v, tuple) else v)
+def test_issue_10_fields_are_optional_and_say_so(kind, names):
+    """Each field added for the clinical review is not required, and its description says it is optional."""
+    parent, field = parent_and_field(kind, names)
+    assert names[-1] not in parent.get("required", [])
+    assert "Optional" in field["description"]
+
+
+def test_files_using_every_issue_10_field_pass_the_schemas():
+    """A condition, a bank question and a case that use all the new fields are schema-valid."""
+    condition = make_condition(
+        abnormal_findings={"examination": ["ex_calf_circumference"], "investigations": ["inv_ultrasound_veins"]},
+        unsafe_steps=[{"step": "ns_self_care", "why": {"en": "It misses a clot.", "nb": "Det overser en blodpropp."}}],
+    )
+    data = bank()
+    data["questions"][0].update(
+        giveaway_words={"en": ["swollen"], "nb": ["hoven"]},
+        phrasings={"da": ["Er benet hævet?"]},
+        keywords={"en": ["swelling", "puffy"]},
+    )
+    case = make_case(
+        next_steps={
+            "correct": [{"step": "ns_same_day", "why": "Today."}],
+            "not_indicated": [{"step": "ns_emergency", "why": "An ambulance is not needed."}],
+        }
+    )
+    problems = validation.schema_problems(condition, "condition", "c.json")
+    problems += validation.schema_problems(data, "bank", "q.json") + validation.schema_problems(case, "case", "k.json")
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("value", "where", "message"),
+    [
+        ({"en": [""]}, "$.questions[0].giveaway_words.en[0]", "is empty"),
+        ({"en": ["pee", "pee"]}, "$.questions[0].giveaway_words.en", "lists the same item twice"),
+        ({"en": "pee"}, "$.questions[0].giveaway_words.en", "should be a list, not a string ('pee')"),
+        ({"en-GB": ["pee"]}, "$.questions[0].giveaway_words", "'en-GB' is not a language code"),
+    ],
+    ids=["empty-word", "repeated-word", "not-a-list", "region-code"],
+)
+def test_word_lists_reject_bad_entries_with_a_clear_message(value, where, message):
+    """A word list must map a plain language code to a list of distinct, non-empty strings."""
+    data = bank()
+    data["questions"][0]["giveaway_words"] = value
+    assert [(p.json_path, p.message) for p in validation.schema_problems(data, "bank", "q.json")] == [(where, message)]
