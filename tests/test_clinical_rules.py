@@ -80,6 +80,13 @@ def test_every_bundled_condition_names_its_abnormal_findings(condition_id):
     assert findings.get("examination", []) + findings.get("investigations", []) != []
 
 
+@pytest.mark.parametrize("condition_id", sorted(CONDITIONS))
+def test_every_bundled_condition_declares_both_abnormal_finding_lists(condition_id):
+    """Each condition text states its abnormal examination items and investigations explicitly (an empty list is a
+    decision the author made, not a field forgotten)."""
+    assert sorted(CONDITIONS[condition_id].get("abnormal_findings", {})) == ["examination", "investigations"]
+
+
 @pytest.mark.parametrize("question_id", sorted(RED_FLAG_QUESTIONS))
 def test_every_red_flag_question_has_english_giveaway_words(question_id):
     """Each red-flag question of the bank lists the English words that would give it away in a complaint."""
