@@ -255,34 +255,21 @@ def condition_problems(cond: Condition, known_conditions: set[str], bank: Questi
 
 def _abnormal_finding_problems(cond: Condition, bank: QuestionBank, file: str) -> list[Problem]:
     """The ids under abnormal_findings name examination items and investigations of the bank, in the right list."""
+    lists = {
+        "examination": ("examination item", cond.abnormal_examination, bank.examinations),
+        "investigations": ("investigation", cond.abnormal_investigations, bank.investigations),
+    }
     out: list[Problem] = []
-    for key, ids, table, other_key, other_table, kind in (
-        (
-            "examination",
-            cond.abnormal_examination,
-            bank.examinations,
-            "investigations",
-            bank.investigations,
-            "examination item",
-        ),
-        (
-            "investigations",
-            cond.abnormal_investigations,
-            bank.investigations,
-            "examination",
-            bank.examinations,
-            "investigation",
-        ),
-    ):
+    for key, (kind, ids, table) in lists.items():
+        other_key = "investigations" if key == "examination" else "examination"
+        other_kind, _, other_table = lists[other_key]
         for i, item_id in enumerate(ids):
+            path = f"$.abnormal_findings.{key}[{i}]"
             if item_id in table:
                 continue
-            path = f"$.abnormal_findings.{key}[{i}]"
             if item_id in other_table:
-                other_kind = "an investigation" if other_key == "investigations" else "an examination item"
-                out.append(
-                    Problem(file, path, f"'{item_id}' is {other_kind}, not {_a(kind)}", f'move it under "{other_key}"')
-                )
+                what = f"'{item_id}' is {_a(other_kind)}, not {_a(kind)}"
+                out.append(Problem(file, path, what, f'move it under "{other_key}"'))
             else:
                 out.append(Problem(file, path, f"unknown {kind} '{item_id}'", _did_you_mean(item_id, set(table))))
     return out
