@@ -77,6 +77,10 @@ class CaseSession:
         """Call ``listener(event)`` after every action (views re-render, the progress store records)."""
         self._listeners.append(listener)
 
+    def unsubscribe(self, listener: Callable[[Event], None]) -> None:
+        """Stop calling ``listener`` (a view that closes); unknown listeners are ignored."""
+        self._listeners = [f for f in self._listeners if f != listener]
+
     def _log(self, kind: str, item: str = "", **data: Any) -> Event:
         event = Event(kind, self._clock(), item, data)
         self.events.append(event)
