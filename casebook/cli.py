@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import handout, report
+from . import handout, matcher, report
 from .loading import load, validate_file
 from .model import SETTINGS, Casebook, CaseError, Problem
 
@@ -169,7 +169,12 @@ def _register_play(sub) -> None:
 
 
 # Each entry adds one sub-command; modules that own a command expose register_cli(subparsers).
-COMMANDS = {"play": _register_play, "handout": handout.register_cli, "report": report.register_cli}
+COMMANDS = {
+    "play": _register_play,
+    "handout": handout.register_cli,
+    "report": report.register_cli,
+    "match": matcher.register_cli,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
