@@ -6,7 +6,7 @@ The API (pure core: no widgets, no I/O beyond the package's own language tables)
 
     result = match(book.bank, "did you feel a pop?", lang="en", limit=3)
     result.status          # "clear" | "ambiguous" | "none"
-    result.best            # Candidate(question_id="q_snap", score=87.5, matched_on="keyword", matched_text="snap")
+    result.best            # Candidate(question_id="q_snap", score=92.8, matched_on="phrasing", matched_text="...")
     result.is_clear        # ask result.best.question_id directly
     result.is_ambiguous    # offer result.choices: the 2-3 closest, best first
     result.is_none         # say "no good match" and keep the typed question in the transcript as unanswered
@@ -21,17 +21,33 @@ The API (pure core: no widgets, no I/O beyond the package's own language tables)
   while the bank object lives; ``match`` uses it, so the first query on a bank pays the build (a few ms) and the
   rest take well under a millisecond (benchmarks/bench_matcher.py).
 * ``normalise(text, lang="en") -> tuple[str, ...]``: the content words the matcher scores, for explanations/tests.
-* ``languages() -> tuple[str, ...]``: the languages with a table in casebook/data/lay_words.json.
+* ``languages() -> tuple[str, ...]``: the languages with a table in casebook/data/lay_words.json; ``match`` with
+  any other language raises ValueError (saying which file to extend). ``Matcher(bank, lang, table=...)`` and
+  ``LanguageTable.from_dict`` / ``read_language_tables(path)`` build an index from a table of your own (tests).
+* ``casebook match "TEXT" [--lang L] [--limit N] [--format table|json] [--cases FOLDER]`` (``register_cli``):
+  exit 0 when a question fits (clear or ambiguous), 1 when nothing does (or the cases cannot be loaded), 2 on bad
+  usage, in step with ``casebook validate``.
+
+For the recall view: on Enter call ``match``; when ``is_clear`` ask ``best.question_id`` through the session;
+when ``is_ambiguous`` show ``choices`` as buttons labelled with ``bank.questions[id].text.get(lang)`` (plus a
+"none of these" way out); when ``is_none`` keep the typed text in the transcript as unanswered. Record
+``result.as_dict()`` with the event (query, status, the words scored, candidates with scores, choices), so the
+feedback and the class report can tell which questions a student found unaided and how. Scores are floats with
+one decimal; the thresholds below are module constants, not arguments, so every view and report agrees.
 
 How a score is made (0-100): the typed text and every bank question's text, phrasings and keywords go through the
 same normalisation (case, apostrophes and contractions, simple suffix stemming, lay words -> the bank's words,
 stop words dropped: all from the language's table in ``casebook/data/lay_words.json``, so a new language is data
-only). Each query word is looked up in the bank's vocabulary: exactly, or when the bank has no such word, with
-rapidfuzz (``fuzz.ratio`` >= FUZZY_WORD_CUTOFF) to forgive typos ("numbess", "swolen"). Words weigh by their
-rarity in the bank (inverse document frequency over questions), so "snap" counts far more than "leg". Against
-each of a question's texts the score is a recall-leaning F-measure (beta = 2): how much of the student's question
-the text explains, and how much of the text the student's question covers; a keyword counts as a text that is
-fully covered when all its words are present. A question's score is its best text's; ``matched_on`` says which.
+only: a table there plus ``phrasings``/``keywords`` in that language in the bank; a question without a text in
+that language is indexed by the text ``Text.get`` shows, English). Each query word is looked up in the bank's
+vocabulary: exactly, or when the bank has no such word, with rapidfuzz (``fuzz.ratio`` >= FUZZY_WORD_CUTOFF) to
+forgive typos ("numbess", "swolen"). Words weigh by their rarity in the bank (inverse document frequency over
+questions), so "snap" counts far more than "leg"; a word the bank does not know weighs like the rarest. Against
+each of a question's texts the score is a recall-leaning F-measure (BETA): how much of the student's question the
+text explains, and how much of the text the student's question covers; a keyword counts as a text that is fully
+covered when all its words are present. A question's score mixes its best text's F (``matched_on`` says which)
+with how much of the typed question all its texts explain together (UNION_SHARE), scaled down when the matched
+words carry little evidence (FULL_EVIDENCE), so "what's the pain like?" is never a clear match on "pain" alone.
 """
 
 from __future__ import annotations
@@ -55,13 +71,16 @@ from .model import QuestionBank
 
 LAY_WORDS_FILE = Path(__file__).resolve().parent / "data" / "lay_words.json"
 
-# Thresholds, chosen from tests/data/typed_questions.json (benchmarks/bench_matcher.py prints the distributions):
-# - below NO_MATCH_BELOW nothing fits. Questions outside the bank ("how old are you?", "any pets?") score 0 (no
-#   word the bank knows) or at most the low 30s (one common word such as "feel" or "walk" shared by chance);
-#   correctly matched questions score 45 and more, all but a handful above 60.
-# - CLEAR_AT with a lead of CLEAR_MARGIN over the runner-up: the best is asked at once. Below that, or when the
-#   runner-up is close (the student's words fit two questions: "does it hurt at night?" -> night pain or night
-#   cramps), the closest two or three are offered; the student picks, so a wrong guess is never asked for them.
+# Thresholds, chosen from the 218 typed questions of tests/data/typed_questions.json (benchmarks/bench_matcher.py
+# prints these figures again after any change to the bank, the tables or the scoring):
+# - NO_MATCH_BELOW: 11 of the 13 questions the bank lacks ("how old are you?", "any pets?") score 0, having no word
+#   the bank knows; the other two share one bank word by chance ("hear", "where") and score 49 and 55, so they are
+#   offered as choices, never asked. The right question's score is 40.3 at the lowest (p10 59, median 87), so 40
+#   turns no right answer away; a higher bar would drop right answers to catch at most one more stray.
+# - CLEAR_AT with a lead of CLEAR_MARGIN over the runner-up: the best is asked at once. 178 of the 179 clear results
+#   are right. Below that, or when the runner-up is close (the student's words fit two questions: "burning?" ->
+#   burning feet or the pain's character), the closest two or three are offered and the student picks, so a weak
+#   guess is never asked for them.
 NO_MATCH_BELOW = 40.0
 CLEAR_AT = 60.0
 CLEAR_MARGIN = 12.0
