@@ -10,6 +10,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import casebook
 from casebook import matcher
@@ -94,7 +96,7 @@ def test_every_bank_question_has_english_phrasings_and_keywords():
 
 
 def test_every_bank_phrasing_finds_its_own_question_first():
-    """A phrasing typed exactly as the bank has it ranks its own question first (no phrasing shared by two questions)."""
+    """A phrasing typed as the bank has it ranks its own question first (no phrasing shared by two questions)."""
     strays = []
     for q in BANK.questions.values():
         for phrasing in q.words_for("phrasings"):
@@ -219,7 +221,7 @@ def test_below_the_threshold_nothing_fits():
 
 
 def test_real_examples_of_each_status():
-    """On the real bank: a lay word is clear, a word fitting two questions is ambiguous, an off-bank question is none."""
+    """Real bank: a lay word is clear, a word fitting two questions is ambiguous, an off-bank question is none."""
     clear = match(BANK, "did you feel a pop?")
     assert (clear.status, clear.best.question_id) == ("clear", "q_snap")
     ambiguous = match(BANK, "burning?")
@@ -269,6 +271,22 @@ def test_the_index_is_built_once_per_bank_object_and_language():
     assert matcher_for(BANK) is matcher_for(BANK)
     other = casebook.load().bank
     assert matcher_for(other) is not matcher_for(BANK)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(max_size=80)
+    | st.lists(st.sampled_from(["snap", "calf", "can't", "pins", "and", "needles", "’s", "ø", "?"])).map(" ".join),
+    limit=st.integers(1, 6),
+)
+def test_any_text_gives_a_well_formed_result(text, limit):
+    """Whatever is typed, the result is well formed: best first, scores 0-100, choices among the candidates."""
+    result = match(BANK, text, limit=limit)
+    scores = [c.score for c in result.candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= s <= 100 for s in scores) and len(scores) <= limit
+    assert set(result.choices) <= set(result.candidates)
+    assert [result.is_clear, result.is_ambiguous, result.is_none].count(True) == 1
 
 
 def test_an_empty_or_stop_word_only_question_matches_nothing():
@@ -394,6 +412,9 @@ def test_cli_match_bad_usage_exits_2(argv, capsys):
 
 def test_importing_the_matcher_loads_no_widget_library():
     """`import casebook.matcher` in a fresh interpreter loads neither ipywidgets nor IPython."""
-    code = "import sys, casebook.matcher; print(sorted(k for k in sys.modules if k.split('.')[0] in ('ipywidgets', 'IPython')))"
+    code = (
+        "import sys, casebook.matcher\n"
+        "print(sorted(k for k in sys.modules if k.split('.')[0] in ('ipywidgets', 'IPython')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
