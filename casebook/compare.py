@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .model import Casebook, format_sources
+from .render import text_html
 
 ROWS = (
     ("Summary", lambda c, t: t(c.summary)),
@@ -42,14 +43,19 @@ def comparison_table(book: Casebook, condition_ids: Sequence[str], lang: str = "
 
 
 def comparison_html(frame) -> str:
-    """A comparison table (or some of its rows) as escaped HTML, each listed item on its own line (pandas' own to_html shows them as a literal backslash-n)."""
-    from html import escape
+    """A comparison table (or some of its rows) as escaped HTML, each listed item on its own line.
 
-    head = "".join(f'<th scope="col">{escape(str(col))}</th>' for col in frame.columns)
+    (pandas' own ``to_html`` shows the line breaks as a literal backslash-n.) The corner cell names the row labels,
+    so every header cell has text for screen readers.
+    """
+    head = "".join(f'<th scope="col">{text_html(col)}</th>' for col in frame.columns)
     rows = "".join(
-        f'<tr><th scope="row">{escape(str(label))}</th>'
-        + "".join(f"<td>{escape(str(cell)).replace(chr(10), '<br>')}</td>" for cell in row)
+        f'<tr><th scope="row">{text_html(label)}</th>'
+        + "".join(f"<td>{text_html(cell).replace(chr(10), '<br>')}</td>" for cell in row)
         + "</tr>"
         for label, row in zip(frame.index, frame.itertuples(index=False), strict=True)
     )
-    return f'<table class="cb-compare"><thead><tr><th></th>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    return (
+        '<table class="cb-compare"><thead><tr><th scope="col">Aspect</th>'
+        f"{head}</tr></thead><tbody>{rows}</tbody></table>"
+    )

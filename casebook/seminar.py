@@ -1,12 +1,11 @@
-"""A case as a sequence of reveal steps for a seminar: complaint, answers one by one, examination, answer, comparison."""
+"""A case as reveal steps for a seminar: complaint, answers one by one, examination, answer, comparison."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 
 from .model import Case, Casebook
-from .render import case_header_html, feedback_html
+from .render import case_header_html, feedback_html, heading_html, text_html
 from .session import CaseSession
 
 
@@ -35,14 +34,17 @@ def expert_feedback(book: Casebook, case: Case, lang: str = "en"):
 
 
 def seminar_steps(book: Casebook, case: Case, lang: str = "en") -> list[SeminarStep]:
-    """The reveal order: complaint; each key question's answer in the expert's order; findings; results; answer; feedback; comparison."""
+    """The reveal order: complaint; each key question's answer in the expert's order; findings; results; answer;
+    feedback (the comparison is added by the view)."""
     steps = [SeminarStep("complaint", "The patient", case_header_html(book, case, lang))]
     for n, qid in enumerate(case.key_questions, 1):
         q = book.bank.questions[qid]
         ans = case.answers[qid].text.get(lang)
         steps.append(
             SeminarStep(
-                "history", f"Question {n}", f"<p><b>Q{n}. {escape(q.text.get(lang))}</b></p><p>“{escape(ans)}”</p>"
+                "history",
+                f"Question {n}",
+                f"<p><b>Q{n}. {text_html(q.text.get(lang))}</b></p><p>“{text_html(ans)}”</p>",
             )
         )
     exam = [
@@ -51,26 +53,31 @@ def seminar_steps(book: Casebook, case: Case, lang: str = "en") -> list[SeminarS
         if e in book.bank.examinations
     ]
     if exam:
-        rows = "".join(f"<li><b>{escape(item)}:</b> {escape(found)}</li>" for item, found in exam)
-        steps.append(SeminarStep("examination", "Examination", f"<h3>Examination</h3><ul>{rows}</ul>"))
+        rows = "".join(f"<li><b>{text_html(item)}:</b> {text_html(found)}</li>" for item, found in exam)
+        steps.append(SeminarStep("examination", "Examination", f"{heading_html('Examination', 3)}<ul>{rows}</ul>"))
     results = [
         (book.bank.investigations[i].text.get(lang), t.get(lang))
         for i, t in case.investigations.items()
         if i in book.bank.investigations
     ]
     if results:
-        rows = "".join(f"<li><b>{escape(item)}:</b> {escape(found)}</li>" for item, found in results)
-        steps.append(SeminarStep("investigation", "Investigations", f"<h3>Investigations</h3><ul>{rows}</ul>"))
+        rows = "".join(f"<li><b>{text_html(item)}:</b> {text_html(found)}</li>" for item, found in results)
+        steps.append(
+            SeminarStep("investigation", "Investigations", f"{heading_html('Investigations', 3)}<ul>{rows}</ul>")
+        )
     cond = book.conditions[case.diagnosis]
     diff = "".join(
-        f"<li><b>{escape(book.condition_name(d.condition, lang))}</b>: {escape(d.why_less_likely.get(lang))}</li>"
+        f"<li><b>{text_html(book.condition_name(d.condition, lang))}</b>: {text_html(d.why_less_likely.get(lang))}</li>"
         for d in case.differential
     )
     steps.append(
         SeminarStep(
             "answer",
             "The answer",
-            f"<h3>Diagnosis: {escape(cond.name.get(lang))}</h3><p>{escape(cond.summary.get(lang))}</p><h4>Why not the look-alikes</h4><ul>{diff}</ul>",
+            heading_html(f"Diagnosis: {cond.name.get(lang)}", 3)
+            + f"<p>{text_html(cond.summary.get(lang))}</p>"
+            + heading_html("Why not the look-alikes", 4)
+            + f"<ul>{diff}</ul>",
         )
     )
     steps.append(SeminarStep("feedback", "Expert feedback", feedback_html(expert_feedback(book, case, lang))))

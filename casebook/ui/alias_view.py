@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from html import escape
-
 import ipywidgets as w
 
+from ..render import message_html, text_html
+from .lifecycle import close_widgets
 from .log_view import ErrorLog
 
 
 class AliasView:
-    """A text box and Save button; shows the alias in use and any problem with the progress store."""
+    """A text box and Save button; shows the alias in use and any problem with the progress store.
+
+    Standalone (no ``log`` given) it shows its own error log under the box; inside a page it reports to the page's.
+    """
 
     def __init__(self, store, log: ErrorLog | None = None):
         self.store = store
+        self._owns_log = log is None
         self.log = log or ErrorLog()
         self.text = w.Text(
             value=store.alias or "",
@@ -30,7 +34,10 @@ class AliasView:
         self.text.continuous_update = False
         self.status = w.HTML()
         self.status.add_class("cb-alias-status")
-        self.widget = w.VBox([w.HBox([self.text, self.save]), self.status])
+        parts = [w.HBox([self.text, self.save]), self.status]
+        if self._owns_log:
+            parts.append(self.log.widget)
+        self.widget = w.VBox(parts)
         self.widget.add_class("cb-alias-box")
         self.render()
 
@@ -38,18 +45,22 @@ class AliasView:
         try:
             self.store.alias = self.text.value
         except ValueError as e:
-            self.status.value = f'<p role="alert"><b>! </b>{escape(str(e))}</p>'
+            self.status.value = message_html(str(e), alert=True)
             return
         self.render()
 
     def render(self) -> None:
         notes = []
         if getattr(self.store, "recovered", None):
-            notes.append(f'<p role="alert"><b>! </b>{escape(self.store.recovered)}</p>')
+            notes.append(message_html(self.store.recovered, alert=True))
         alias = self.store.alias
         notes.append(
-            f"<p>Saving your attempts as <b>{escape(alias)}</b> ({len(self.store.attempts(alias))} so far).</p>"
+            f"<p>Saving your attempts as <b>{text_html(alias)}</b> ({len(self.store.attempts(alias))} so far).</p>"
             if alias
-            else "<p>Choose an alias so your attempts are saved under it (no real name needed).</p>"
+            else message_html("Choose an alias so your attempts are saved under it (no real name needed).")
         )
         self.status.value = "".join(notes)
+
+    def close(self) -> None:
+        """Close every widget this view built (a log handed in by the page stays open)."""
+        close_widgets(self.widget, keep=() if self._owns_log else (self.log.widget,))

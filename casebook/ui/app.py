@@ -7,17 +7,22 @@ from collections.abc import Callable, Sequence
 import ipywidgets as w
 
 from ..model import Casebook
-from ..render import DISCLAIMER, STYLE, case_header_html
-from ..session import CaseSession
+from ..render import DISCLAIMER, STYLE, case_header_html, message_html, text_html
+from ..session import CaseSession, Event
 from .decision_view import DecisionView
 from .exam_view import ExamView
 from .feedback_view import FeedbackView
 from .history_view import HistoryView
+from .lifecycle import close_widgets
 from .log_view import ErrorLog
 
 
 class CaseApp:
-    """One case on screen: complaint, history, examination, decision, feedback, Restart and Next case."""
+    """One case on screen: complaint, history, examination, decision, feedback, Restart and Next case.
+
+    The views follow the session's events and re-render themselves; the app only composes them, saves a submitted
+    attempt (``on_submit``) and swaps the views when another case is loaded, closing the ones it replaces.
+    """
 
     def __init__(
         self,
@@ -39,16 +44,26 @@ class CaseApp:
         self.log = ErrorLog()
         self.header = w.HTML()
         self.header.add_class("cb-header")
+        self.skip_button = w.Button(
+            description="Skip to diagnosis", tooltip="Jump past the questions to the diagnosis and Submit"
+        )
+        self.skip_button.add_class("cb-skip")
+        self.skip_button.on_click(self.log.guard("moving to the diagnosis")(self._on_skip_clicked))
         self.restart_button = w.Button(
             description="Restart case", icon="undo", tooltip="Start this case again from the beginning"
         )
         self.restart_button.add_class("cb-restart")
         self.next_button = w.Button(description="Next case", icon="forward", tooltip="Go to another case")
         self.next_button.add_class("cb-next-case")
-        self.restart_button.on_click(self.log.guard("restarting")(lambda _b: self.restart()))
-        self.next_button.on_click(self.log.guard("moving to the next case")(lambda _b: self.next_case()))
+        self.restart_button.on_click(self.log.guard("restarting the case")(self._on_restart_clicked))
+        self.next_button.on_click(self.log.guard("moving to the next case")(self._on_next_clicked))
+        self.controls = w.HBox([self.restart_button, self.next_button])
+        self.controls.add_class("cb-controls")
+        self.disclaimer = w.HTML(STYLE + f'<p class="cb-disclaimer">{text_html(DISCLAIMER)}</p>')
         self.widget = w.VBox()
         self.widget.add_class("cb-app")
+        self.session: CaseSession | None = None
+        self.history = self.exam = self.decision = self.feedback = None
         self.load_case(case_id)
 
     def _next_in_list(self, current: str) -> str | None:
@@ -58,45 +73,77 @@ class CaseApp:
         return self.case_ids[(i + 1) % len(self.case_ids)]
 
     def load_case(self, case_id: str) -> None:
-        """Show ``case_id`` with a fresh session and fresh views."""
+        """Show ``case_id`` with a fresh session and fresh views; the views of the previous case are closed."""
+        old_views = self._views()
+        if self.session is not None:
+            self.session.unsubscribe(self._listener)
         self.session = CaseSession(self.book, case_id, alias=self.alias, lang=self.lang)
+        # The feedback view follows the session first, so after Submit its update leaves the kernel before the
+        # updates that lock the other views; the app follows last, so saving the attempt never delays the feedback.
+        self.feedback = FeedbackView(self.session, self.log)
         self.history = HistoryView(self.session, self.log)
         self.exam = ExamView(self.session, self.log)
-        self.feedback = FeedbackView(self.session)
-        self.decision = DecisionView(self.session, self.log, self._on_submitted)
-        self.header.value = STYLE + case_header_html(self.book, self.session.case, self.lang)
-        controls = w.HBox([self.restart_button, self.next_button])
-        controls.add_class("cb-controls")
+        self.decision = DecisionView(self.session, self.log)
+        self._listener = self.log.guard("saving your attempt")(self._on_session_event)
+        self.session.subscribe(self._listener)
+        self.header.value = case_header_html(self.book, self.session.case, self.lang)
         self.widget.children = [
-            w.HTML(f'<p class="cb-disclaimer">{DISCLAIMER}</p>'),
+            self.disclaimer,
             self.header,
+            self.skip_button,
             self.history.widget,
             self.exam.widget,
             self.decision.widget,
             self.feedback.widget,
-            controls,
+            self.controls,
             self.log.widget,
         ]
+        for view in old_views:
+            view.close()
 
-    def _on_submitted(self) -> None:
-        for callback in self.on_submit:
-            self.log.guard("saving your attempt")(callback)(self.session)
-        self.render()
+    def _views(self) -> list:
+        return [v for v in (self.feedback, self.history, self.exam, self.decision) if v is not None]
+
+    def _on_session_event(self, event: Event) -> None:
+        if event.kind == "submit":
+            for callback in self.on_submit:
+                self.log.guard("saving your attempt")(callback)(self.session)
+
+    def _on_skip_clicked(self, _button=None) -> None:
+        self.decision.focus()
+
+    def _on_restart_clicked(self, _button=None) -> None:
+        self.restart()
+
+    def _on_next_clicked(self, _button=None) -> None:
+        self.next_case()
 
     def render(self) -> None:
-        for view in (self.history, self.exam, self.decision, self.feedback):
+        """Re-render every view from the session (they also re-render on their own after each action)."""
+        for view in self._views():
             view.render()
 
     def restart(self) -> None:
+        """Start the same case again; the views follow the session's restart event."""
         self.session.restart()
-        self.render()
+        self.decision.status.value = ""
 
     def next_case(self) -> None:
+        """Load the next case (``choose_next``), or say that every case in the list is done."""
         nxt = self._choose_next(self.session.case.id)
         if nxt is None:
-            self.decision.status.value = "<p><b>You have done every case in this list.</b></p>"
+            self.decision.status.value = message_html("You have done every case in this list.")
             return
         self.load_case(nxt)
+
+    def close(self) -> None:
+        """Stop following the session and close every widget of the app and its views."""
+        if self.session is not None:
+            self.session.unsubscribe(self._listener)
+        for view in self._views():
+            view.close()
+        self.log.close()
+        close_widgets(self.widget)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

@@ -6,11 +6,13 @@ import ipywidgets as w
 
 from ..compare import comparison_html, comparison_table
 from ..model import Casebook
+from ..render import STYLE, message_html
+from .lifecycle import close_widgets
 from .log_view import ErrorLog
 
 
 class CompareView:
-    """A multi-select of all conditions, a Compare button and the table (rendered escaped by pandas)."""
+    """A multi-select of all conditions, a Compare button and the table (every text escaped)."""
 
     def __init__(self, book: Casebook, initial: tuple[str, ...] = (), lang: str = "en"):
         self.book = book
@@ -32,14 +34,14 @@ class CompareView:
             tooltip="Show the chosen conditions side by side",
         )
         self.compare.add_class("cb-compare-button")
-        self.compare.on_click(self.log.guard("comparing")(self._on_compare_clicked))
+        self.compare.on_click(self.log.guard("comparing the conditions")(self._on_compare_clicked))
         self.status = w.HTML()
         self.table = w.HTML()
         self.table.add_class("cb-compare-table")
         self.frame = None
         self.widget = w.VBox(
             [
-                w.HTML("<p>Hold Ctrl (Cmd on a Mac) to choose 2 to 4 conditions.</p>"),
+                w.HTML(STYLE + message_html("Hold Ctrl (Cmd on a Mac) to choose 2 to 4 conditions.")),
                 self.choice,
                 self.compare,
                 self.status,
@@ -47,7 +49,7 @@ class CompareView:
                 self.log.widget,
             ]
         )
-        self.widget.add_class("cb-compare")
+        self.widget.add_class("cb-compare-box")
 
     def _on_compare_clicked(self, _button=None) -> None:
         ids = list(self.choice.value)
@@ -56,9 +58,8 @@ class CompareView:
             return
         self.status.value = ""
         self.frame = comparison_table(self.book, ids, self.lang)
-        html = comparison_html(self.frame)
-        self.table.value = (
-            '<div style="overflow-x:auto"><style>.cb-compare td{vertical-align:top;min-width:14em}</style>'
-            + html
-            + "</div>"
-        )
+        self.table.value = f'<div class="cb-scroll">{comparison_html(self.frame)}</div>'
+
+    def close(self) -> None:
+        """Close every widget this view built."""
+        close_widgets(self.widget)

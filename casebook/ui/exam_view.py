@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from ..render import transcript_html
-from ..session import CaseSession
+from ..render import heading_html, transcript_html
+from ..session import CaseSession, Event
+from .lifecycle import close_widgets
 from .log_view import ErrorLog
+
+FOLLOWS = frozenset({"examine", "investigate", "submit", "restart"})  # session events that change this view
 
 
 class ExamView:
-    """Buttons for examination items and investigations, and what each revealed."""
+    """Buttons for examination items and investigations, and what each revealed; follows the session's events."""
 
     def __init__(self, session: CaseSession, log: ErrorLog):
         self.session = session
@@ -18,9 +21,17 @@ class ExamView:
         lang = session.lang
         self.exam_buttons: dict[str, w.Button] = {}
         self.investigation_buttons: dict[str, w.Button] = {}
-        for table, buttons, kind, action in (
-            (bank.examinations, self.exam_buttons, "exam", self._on_exam_clicked),
-            (bank.investigations, self.investigation_buttons, "investigation", self._on_investigation_clicked),
+        self._done: set[str] = set()
+        self._locked = False
+        for table, buttons, kind, action, where in (
+            (bank.examinations, self.exam_buttons, "exam", self._on_exam_clicked, "examining"),
+            (
+                bank.investigations,
+                self.investigation_buttons,
+                "investigation",
+                self._on_investigation_clicked,
+                "ordering that investigation",
+            ),
         ):
             for item in table.values():
                 b = w.Button(
@@ -30,40 +41,58 @@ class ExamView:
                 )
                 b.add_class(f"cb-{kind}")
                 b.add_class(f"cb-{kind}-{item.id}")
-                b.on_click(log.guard(f"{kind} '{item.id}'")(lambda _b, i=item.id, act=action: act(i)))
+                b.on_click(log.guard(where)(lambda _b, i=item.id, act=action: act(i)))
                 buttons[item.id] = b
         self.findings = w.HTML()
         self.findings.add_class("cb-findings")
         self.results = w.HTML()
         self.results.add_class("cb-results")
-        grid = lambda bs: w.VBox(list(bs.values()), layout=w.Layout(align_items="flex-start"))  # noqa: E731
+
+        def grid(buttons: dict[str, w.Button]) -> w.VBox:
+            return w.VBox(list(buttons.values()), layout=w.Layout(align_items="flex-start"))
+
         self.widget = w.VBox(
             [
-                w.HTML("<h3>2. Examine</h3>"),
+                w.HTML(heading_html("2. Examine", 3)),
                 grid(self.exam_buttons),
                 self.findings,
-                w.HTML("<h3>3. Investigations (if you need them)</h3>"),
+                w.HTML(heading_html("3. Investigations (if you need them)", 3)),
                 grid(self.investigation_buttons),
                 self.results,
             ]
         )
         self.widget.add_class("cb-exam")
+        self._listener = log.guard("updating the examination")(self._on_session_event)
+        session.subscribe(self._listener)
         self.render()
 
     def _on_exam_clicked(self, exam_id: str) -> None:
         self.session.examine(exam_id)
-        self.render()
 
     def _on_investigation_clicked(self, investigation_id: str) -> None:
         self.session.investigate(investigation_id)
-        self.render()
+
+    def _on_session_event(self, event: Event) -> None:
+        if event.kind in FOLLOWS:
+            self.render()
 
     def render(self) -> None:
+        """Mark what was done, lock the buttons once submitted, list findings and results (changed buttons only)."""
         s, bank = self.session, self.session.book.bank
-        for ids, buttons in ((s.examined, self.exam_buttons), (s.investigated, self.investigation_buttons)):
-            for item_id, b in buttons.items():
-                b.button_style = "info" if item_id in ids else ""
-                b.icon = "check" if item_id in ids else ""
+        buttons = {**self.exam_buttons, **self.investigation_buttons}
+        done = set(s.examined) | set(s.investigated)
+        for item_id in done ^ self._done:
+            b = buttons[item_id]
+            if item_id in done:
+                b.add_class("cb-asked")
+                b.icon = "check"
+            else:
+                b.remove_class("cb-asked")
+                b.icon = ""
+        self._done = done
+        if s.submitted != self._locked:
+            self._locked = s.submitted
+            for b in buttons.values():
                 b.disabled = s.submitted
         self.findings.value = transcript_html(
             [(bank.examinations[e].text.get(s.lang), s.finding_text(e)) for e in s.examined],
@@ -75,3 +104,8 @@ class ExamView:
             "Results",
             "No investigations ordered.",
         )
+
+    def close(self) -> None:
+        """Stop following the session and close every widget this view built."""
+        self.session.unsubscribe(self._listener)
+        close_widgets(self.widget)

@@ -4,41 +4,48 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from ..render import transcript_html
-from ..session import CaseSession
+from ..render import heading_html, transcript_html
+from ..session import CaseSession, Event
+from .lifecycle import close_widgets
 from .log_view import ErrorLog
+
+FOLLOWS = frozenset({"ask", "submit", "restart"})  # session events that change what this view shows
 
 
 class HistoryView:
-    """Question buttons by topic, a question counter and the transcript."""
+    """Question buttons by topic, a question counter and the transcript; follows the session's events."""
 
     def __init__(self, session: CaseSession, log: ErrorLog):
         self.session = session
         self.log = log
         self.buttons: dict[str, w.Button] = {}
+        self._asked: set[str] = set()
+        self._locked = False
         self.counter = w.HTML()
         self.counter.add_class("cb-question-counter")
         self.transcript = w.HTML()
         self.transcript.add_class("cb-transcript-box")
+        lang = session.lang
         groups = []
         for topic, questions in session.book.bank.questions_by_topic():
             row = []
             for q in questions:
                 b = w.Button(
-                    description=q.text.get(session.lang),
-                    tooltip=f"Ask: {q.text.get(session.lang)}",
+                    description=q.text.get(lang),
+                    tooltip=f"Ask: {q.text.get(lang)}",
                     layout=w.Layout(width="auto", height="auto"),
                 )
                 b.add_class("cb-question")
                 b.add_class(f"cb-q-{q.id}")
-                b.on_click(log.guard(f"asking '{q.id}'")(lambda _b, qid=q.id: self._on_question_clicked(qid)))
+                b.on_click(log.guard("asking that question")(lambda _b, qid=q.id: self._on_question_clicked(qid)))
                 self.buttons[q.id] = b
                 row.append(b)
-            title = w.HTML(f"<h4>{topic.title.get(session.lang)}</h4>")
+            title = w.HTML(heading_html(topic.title.get(lang), 4))
+            title.add_class("cb-topic-title")
             groups.append(w.VBox([title, w.VBox(row, layout=w.Layout(align_items="flex-start"))]))
         self.widget = w.VBox(
             [
-                w.HTML("<h3>1. Take a history</h3>"),
+                w.HTML(heading_html("1. Take a history", 3)),
                 self.counter,
                 w.GridBox(
                     groups,
@@ -48,18 +55,43 @@ class HistoryView:
             ]
         )
         self.widget.add_class("cb-history")
+        self._listener = log.guard("updating the history")(self._on_session_event)
+        session.subscribe(self._listener)
         self.render()
 
     def _on_question_clicked(self, question_id: str) -> None:
         self.session.ask(question_id)
-        self.render()
+
+    def _on_session_event(self, event: Event) -> None:
+        if event.kind in FOLLOWS:
+            self.render()
 
     def render(self) -> None:
-        asked = set(self.session.asked)
-        for qid, b in self.buttons.items():
-            b.button_style = "info" if qid in asked else ""
-            b.icon = "check" if qid in asked else ""
-            b.disabled = self.session.submitted
-        n = len(self.session.asked)
-        self.counter.value = f"<b>Questions asked:</b> {n} of {len(self.buttons)}"
-        self.transcript.value = transcript_html(self.session.transcript())
+        """Mark asked questions, lock the buttons once submitted, update the counter and the transcript.
+
+        Only buttons whose state changed are touched, so a click sends a handful of widget updates, not one per button.
+        """
+        s = self.session
+        asked = set(s.asked)
+        for qid in asked ^ self._asked:
+            b = self.buttons[qid]
+            if qid in asked:
+                b.add_class("cb-asked")
+                b.icon = "check"
+                b.tooltip = f"Asked: {b.description}"
+            else:
+                b.remove_class("cb-asked")
+                b.icon = ""
+                b.tooltip = f"Ask: {b.description}"
+        self._asked = asked
+        if s.submitted != self._locked:
+            self._locked = s.submitted
+            for b in self.buttons.values():
+                b.disabled = s.submitted
+        self.counter.value = f"<b>Questions asked:</b> {len(s.asked)} of {len(self.buttons)}"
+        self.transcript.value = transcript_html(s.transcript())
+
+    def close(self) -> None:
+        """Stop following the session and close every widget this view built."""
+        self.session.unsubscribe(self._listener)
+        close_widgets(self.widget)

@@ -1,33 +1,53 @@
-"""A visible log for callback errors: JupyterLab would otherwise swallow them."""
+"""A visible log for callback errors: a plain sentence for the student, the traceback for the teacher and the log."""
 
 from __future__ import annotations
 
 import functools
+import logging
 import traceback
 from collections.abc import Callable
-from html import escape
 
 import ipywidgets as w
 
+from ..render import text_html
+from .lifecycle import close_widgets
+
+logger = logging.getLogger("casebook.ui")
+
+SHOWN_LINES = 5  # the most recent sentences the page shows
+
 
 class ErrorLog:
-    """Shows every error raised inside a widget callback, in the page, never swallowed."""
+    """Shows every error raised inside a widget callback in the page, never swallowed.
+
+    The student reads a plain sentence (what failed, that the work is kept, what to do); the full traceback goes to
+    the ``casebook.ui`` logger (``exc_info``) for the developer, is kept as ``last_traceback`` and sits behind a
+    "Details for your teacher" toggle under the sentence.
+    """
 
     def __init__(self) -> None:
         self.lines: list[str] = []
+        self.last_traceback = ""
         self.widget = w.HTML(value="", layout=w.Layout(display="none"))
         self.widget.add_class("cb-error-log")
 
     def report(self, where: str, error: BaseException) -> None:
-        self.lines.append(f"Something went wrong in {where}: {type(error).__name__}: {error}")
+        """Log ``error`` (raised while ``where``, e.g. "saving your attempt") and show the student what happened."""
+        logger.error("casebook widget callback failed while %s", where, exc_info=error)
         self.last_traceback = "".join(traceback.format_exception(error))
-        self.widget.value = (
-            '<div class="cb-log" role="alert">' + "<br>".join(escape(line) for line in self.lines[-5:]) + "</div>"
+        self.lines.append(
+            f"Something went wrong while {where}. What you did so far is kept: try again, "
+            "and if it keeps happening, show your teacher the details below."
         )
+        sentences = "".join(f"<p>{text_html(line)}</p>" for line in self.lines[-SHOWN_LINES:])
+        details = (
+            f"<details><summary>Details for your teacher</summary><pre>{text_html(self.last_traceback)}</pre></details>"
+        )
+        self.widget.value = f'<div class="cb-log" role="alert">{sentences}{details}</div>'
         self.widget.layout.display = None
 
     def guard(self, where: str) -> Callable[[Callable], Callable]:
-        """Decorate a callback so any exception lands in this log."""
+        """Decorate a callback so any exception lands in this log (``where`` completes "went wrong while ...")."""
 
         def wrap(func: Callable) -> Callable:
             @functools.wraps(func)
@@ -41,3 +61,7 @@ class ErrorLog:
             return inner
 
         return wrap
+
+    def close(self) -> None:
+        """Close the log's widget (and its layout)."""
+        close_widgets(self.widget)

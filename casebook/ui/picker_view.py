@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 
 import ipywidgets as w
 
 from ..model import DIFFICULTIES, REGIONS, SETTINGS, Casebook
+from ..render import heading_html, message_html
 from ..selection import filter_cases
+from .lifecycle import close_widgets
 from .log_view import ErrorLog
 
 
@@ -25,6 +26,7 @@ class CasePicker:
         self.book = book
         self._on_play = on_play
         self._done = done or (lambda: set())
+        self._owns_log = log is None
         self.log = log or ErrorLog()
         style = {"description_width": "7em"}
         self.difficulty = w.Dropdown(
@@ -50,11 +52,11 @@ class CasePicker:
         ):
             control.add_class(css)
         for dd in (self.difficulty, self.setting, self.region):
-            dd.observe(self.log.guard("filtering cases")(self._on_filter_view_changed), names="value")
+            dd.observe(self.log.guard("filtering the cases")(self._on_filter_view_changed), names="value")
         self.play.on_click(self.log.guard("opening the case")(self._on_play_clicked))
         self.widget = w.VBox(
             [
-                w.HTML("<h3>Choose a case</h3>"),
+                w.HTML(heading_html("Choose a case", 2)),
                 w.HBox([self.difficulty, self.setting, self.region], layout=w.Layout(flex_flow="row wrap")),
                 self.count,
                 self.cases,
@@ -82,6 +84,9 @@ class CasePicker:
             for c in matches
         ]
         self.cases.value = matches[0].id if matches else None
-        self.count.value = (
-            f"<p>{len(matches)} of {len(self.book.cases)} cases match{escape(' (✓ = done)') if done else ''}.</p>"
-        )
+        marks = " (✓ = done)" if done else ""
+        self.count.value = message_html(f"{len(matches)} of {len(self.book.cases)} cases match{marks}.")
+
+    def close(self) -> None:
+        """Close every widget this view built (a log handed in by the page stays open)."""
+        close_widgets(self.widget, keep=() if self._owns_log else (self.log.widget,))

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from html import escape
-
 import ipywidgets as w
 
 from ..compare import comparison_html, comparison_table
 from ..model import Casebook
-from ..render import STYLE
+from ..render import STYLE, heading_html, text_html
 from ..seminar import SeminarStep, compare_ids, seminar_steps
+from .lifecycle import close_widgets
 from .log_view import ErrorLog
 
 
 class SeminarView:
-    """A case chooser, Back / Next / Start over, and the steps revealed so far (large text, no code)."""
+    """A case chooser, Back / Next / Start over, and the steps revealed so far (large text, no code).
+
+    When Next reveals the last step (or Back the first) the button is disabled, so the keyboard focus moves to the
+    control that still makes sense (Start over, or Next) instead of dropping to the page body.
+    """
 
     def __init__(self, book: Casebook, case_id: str, lang: str = "en"):
         self.book = book
@@ -43,9 +46,9 @@ class SeminarView:
         self.stage = w.HTML()
         self.stage.add_class("cb-seminar-stage")
         self.case_choice.observe(self.log.guard("changing the case")(self._on_case_view_changed), names="value")
-        self.next.on_click(self.log.guard("revealing the next step")(lambda _b: self.step(+1)))
-        self.back.on_click(self.log.guard("going back")(lambda _b: self.step(-1)))
-        self.restart.on_click(self.log.guard("starting over")(lambda _b: self.step(-len(self.steps))))
+        self.next.on_click(self.log.guard("revealing the next step")(self._on_next_clicked))
+        self.back.on_click(self.log.guard("going back a step")(self._on_back_clicked))
+        self.restart.on_click(self.log.guard("starting over")(self._on_restart_clicked))
         self.widget = w.VBox(
             [
                 w.HTML(STYLE),
@@ -59,16 +62,16 @@ class SeminarView:
         self.load(case_id)
 
     def load(self, case_id: str) -> None:
+        """Show ``case_id`` from its first step (the complaint)."""
         case = self.book.case(case_id)
         ids = compare_ids(case)
         frame = comparison_table(self.book, ids, self.lang)
         table = frame.loc[
             ["Key features", *[f"Told apart from {self.book.condition_name(i, self.lang)}" for i in ids[1:]]]
         ]
-        table = comparison_html(table)
         self.steps: list[SeminarStep] = [
             *seminar_steps(self.book, case, self.lang),
-            SeminarStep("compare", "Side by side", f"<h3>Side by side</h3>{table}"),
+            SeminarStep("compare", "Side by side", heading_html("Side by side", 3) + comparison_html(table)),
         ]
         self.shown = 1
         self.render()
@@ -76,18 +79,36 @@ class SeminarView:
     def _on_case_view_changed(self, change) -> None:
         self.load(change["new"])
 
+    def _on_next_clicked(self, _button=None) -> None:
+        self.step(+1)
+        if self.next.disabled:
+            self.restart.focus()
+
+    def _on_back_clicked(self, _button=None) -> None:
+        self.step(-1)
+        if self.back.disabled:
+            self.next.focus()
+
+    def _on_restart_clicked(self, _button=None) -> None:
+        self.step(-len(self.steps))
+
     def step(self, delta: int) -> None:
+        """Reveal (positive) or hide (negative) ``delta`` steps, keeping at least the complaint on show."""
         self.shown = max(1, min(len(self.steps), self.shown + delta))
         self.render()
 
     def render(self) -> None:
         blocks = "".join(
-            f'<section class="cb-seminar-step cb-step-{escape(s.kind)}">{s.html}</section>'
+            f'<section class="cb-seminar-step cb-step-{text_html(s.kind)}">{s.html}</section>'
             for s in self.steps[: self.shown]
         )
         self.stage.value = f'<div class="cb-app cb-large">{blocks}</div>'
         self.progress.value = (
-            f"<b>Step {self.shown} of {len(self.steps)}</b>: {escape(self.steps[self.shown - 1].title)}"
+            f"<b>Step {self.shown} of {len(self.steps)}</b>: {text_html(self.steps[self.shown - 1].title)}"
         )
         self.next.disabled = self.shown >= len(self.steps)
         self.back.disabled = self.shown <= 1
+
+    def close(self) -> None:
+        """Close every widget this view built."""
+        close_widgets(self.widget)

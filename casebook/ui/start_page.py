@@ -5,27 +5,29 @@ from __future__ import annotations
 import ipywidgets as w
 
 from ..model import Casebook
-from ..render import DISCLAIMER, STYLE
+from ..render import DISCLAIMER, STYLE, text_html
 from .alias_view import AliasView
 from .app import CaseApp
+from .lifecycle import close_widgets
 from .log_view import ErrorLog
 from .picker_view import CasePicker
 
 
 class StartPage:
-    """Alias box, case picker, and below them the case the student chose to play."""
+    """Alias box, case picker, and below them the case the student chose to play (the previous one is closed)."""
 
     def __init__(self, book: Casebook, store=None):
         self.book = book
         self.store = store
         self.log = ErrorLog()
         self.app: CaseApp | None = None
-        parts = [w.HTML(STYLE + f'<p class="cb-disclaimer"><b>{DISCLAIMER}</b></p>')]
+        parts = [w.HTML(STYLE + f'<p class="cb-disclaimer"><b>{text_html(DISCLAIMER)}</b></p>')]
         if book.problems:
             files = len({p.file for p in book.problems})
             parts.append(
                 w.HTML(
-                    f"<p><b>! {files} case file(s) have problems and were left out.</b> Run <code>casebook validate</code> to see what to fix.</p>"
+                    f"<p><b>! {files} case file(s) have problems and were left out.</b> "
+                    "Run <code>casebook validate</code> to see what to fix.</p>"
                 )
             )
         self.alias = AliasView(store, self.log) if store is not None else None
@@ -46,8 +48,18 @@ class StartPage:
         on_submit = [self.store.record_session, lambda _s: self.picker.render()] if self.store is not None else []
         alias = (self.store.alias or "") if self.store is not None else ""
         ids = [case_id_ for _, case_id_ in self.picker.cases.options]
-        self.app = CaseApp(self.book, case_id, alias=alias, case_ids=ids, on_submit=on_submit)
+        old, self.app = self.app, CaseApp(self.book, case_id, alias=alias, case_ids=ids, on_submit=on_submit)
         self.case_box.children = [self.app.widget]
+        if old is not None:
+            old.close()
+
+    def close(self) -> None:
+        """Close the case on show, the alias box, the picker and every other widget of the page."""
+        for part in (self.app, self.alias, self.picker):
+            if part is not None:
+                part.close()
+        self.log.close()
+        close_widgets(self.widget)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

@@ -1,4 +1,7 @@
-"""Rebuilds this hostile cases folder from the bundled DVT case: every text field carries HTML and script payloads.
+"""Rebuilds this hostile cases folder from the bundled bank and DVT case: every text field carries HTML payloads.
+
+The question bank keeps its ids (the case refers to them) but every topic title, question, option, default answer,
+hint, examination item and finding, investigation and result, next step and source section carries the payloads.
 
 Run it when the question bank or the file formats change: `.venv/bin/python tests/data/hostile/make_hostile.py`.
 tests/browser/helpers.py reads PAYLOADS from here.
@@ -67,6 +70,31 @@ def condition(key: str, dvt: dict) -> dict:
     }
 
 
+def hostile_bank(bank: dict) -> dict:
+    """The bank with the same ids and every text replaced by a label and every payload."""
+    b = json.loads(json.dumps(bank))
+    b["$schema"] = "../../../casebook/schemas/question-bank.schema.json"
+    for t in b["topics"]:
+        t["title"] = every(f"topic {t['id']}")
+    for q in b["questions"]:
+        q["text"] = every(f"question {q['id']}")
+        q["default_answer"] = every(f"default answer {q['id']}")
+        q["hint"] = every(f"hint {q['id']}")
+        for o in q.get("options", []):
+            o["text"] = short(f"option {o['id']}")
+    for section, default in (("examinations", "default_finding"), ("investigations", "default_result")):
+        for item in b[section]:
+            item["text"] = every(f"{section} {item['id']}")
+            item[default] = every(f"{default} {item['id']}")
+    for step in b["next_steps"]:
+        step["text"] = every(f"next step {step['id']}")
+    for section in ("questions", "examinations", "investigations", "next_steps"):
+        for item in b[section]:
+            for source in item.get("sources", []):
+                source["section"] = short("bank source")
+    return b
+
+
 def hostile_case(case: dict) -> dict:
     c = dict(case)
     c["$schema"] = "../../../../casebook/schemas/case.schema.json"
@@ -110,7 +138,8 @@ def main() -> None:
     for sub in ("conditions", "vignettes"):
         shutil.rmtree(HERE / sub, ignore_errors=True)
         (HERE / sub).mkdir()
-    shutil.copy(REPO / "cases" / "questions.json", HERE / "questions.json")
+    bank = json.loads((REPO / "cases" / "questions.json").read_text(encoding="utf-8"))
+    write(HERE / "questions.json", hostile_bank(bank))
     dvt = json.loads((REPO / "cases" / "conditions" / "dvt.json").read_text(encoding="utf-8"))
     for key in IDS:
         write(HERE / "conditions" / f"{IDS[key]}.json", condition(key, dvt))
