@@ -132,7 +132,7 @@ class Attempt:
 
 def verdict_rule(a: Attempt) -> list[FeedbackItem]:
     right = a.name(a.case.diagnosis)
-    chosen = ", ".join(f"{i}. {a.name(c)}" for i, c in enumerate(a.differential, 1))
+    chosen = ", ".join(f"{i}. {a.name(c)}" for i, c in enumerate(a.differential, 1)) or "no diagnosis"
     v = a.verdict()
     if v == VERDICT_CORRECT:
         return [
@@ -150,7 +150,8 @@ def verdict_rule(a: Attempt) -> list[FeedbackItem]:
                 (f"You ranked it number {pos} ({chosen}); put first what fits best.",),
             )
         ]
-    return [FeedbackItem("verdict", "bad", f"Diagnosis: not right. This is {right}.", (f"You chose: {chosen}.",))]
+    said = f"You chose: {chosen}." if a.differential else "You did not choose a diagnosis."
+    return [FeedbackItem("verdict", "bad", f"Diagnosis: not right. This is {right}.", (said,))]
 
 
 def findings_rule(a: Attempt) -> list[FeedbackItem]:
@@ -197,11 +198,11 @@ def why_not_rule(a: Attempt) -> list[FeedbackItem]:
             apart = other.how_to_tell_from(a.case.diagnosis)
         if apart is not None:
             lines.append(f"How to tell them apart: {a.t(apart)}")
-        if not lines and other is not None:
-            lines.append(
-                f"{a.name(cid)} is not among the usual look-alikes here. Typical of it: "
-                + "; ".join(a.t(f.text) for f in other.key_features[:3])
-            )
+        typical = [a.t(f.text) for f in other.key_features[:3] if a.t(f.text)] if other is not None else []
+        if not lines and typical:
+            lines.append(f"{a.name(cid)} is not among the usual look-alikes here. Typical of it: " + "; ".join(typical))
+        elif not lines:
+            lines.append(f"{a.name(cid)} is not among the usual look-alikes of {a.name(a.case.diagnosis)}.")
         items.append(FeedbackItem("why_not", "info", f"Why {a.name(cid)} fits less well", tuple(lines)))
     return items
 
@@ -299,9 +300,11 @@ def teaching_rule(a: Attempt) -> list[FeedbackItem]:
 def condition_rule(a: Attempt) -> list[FeedbackItem]:
     """A short summary of the diagnosis's condition text with its sources."""
     c = a.diagnosis
-    lines = [a.t(c.summary), "Management: " + " ".join(a.t(m) for m in c.management)]
-    if c.red_flags:
-        lines.append("Red flags: " + " ".join(a.t(r) for r in c.red_flags))
+    lines = [a.t(c.summary)] if a.t(c.summary) else []
+    for label, texts in (("Management", c.management), ("Red flags", c.red_flags)):
+        said = " ".join(t for t in map(a.t, texts) if t)
+        if said:
+            lines.append(f"{label}: {said}")
     return [FeedbackItem("condition", "info", f"About {a.t(c.name)}", tuple(lines), format_sources(c.sources))]
 
 
@@ -309,15 +312,28 @@ def reasoning_rule(a: Attempt) -> list[FeedbackItem]:
     """The student's own reasoning, set beside the findings that decide this case."""
     if not a.reasoning:
         return []
-    decisive = [a.t(k.text) for k in a.case.key_findings]
+    decisive = deciding_findings(a)
+    lines = [f"You wrote: “{a.reasoning}”"]
+    if decisive:
+        lines.append("The deciding findings: " + " ".join(decisive))
     return [
-        FeedbackItem(
-            "reasoning",
-            "info",
-            "Your reasoning, beside the findings that decide this case",
-            (f"You wrote: “{a.reasoning}”", "The deciding findings: " + " ".join(decisive)),
-        )
+        FeedbackItem("reasoning", "info", "Your reasoning, beside the findings that decide this case", tuple(lines))
     ]
+
+
+def deciding_findings(a: Attempt) -> list[str]:
+    """What decides the case, one line per key finding: the case's own wording (its optional ``text``), else the text
+    of the diagnosis's key feature it stands for; never an empty line."""
+    out: list[str] = []
+    for kf in a.case.key_findings:
+        own = a.t(kf.text)
+        feature = a.diagnosis.feature(kf.feature)
+        said = own or (a.t(feature.text) if feature is not None else "")
+        if said and said not in out:
+            out.append(said)
+    if not out:  # a case without key findings the feedback can word: the condition's key features
+        out = [a.t(f.text) for f in a.diagnosis.key_features if a.t(f.text)]
+    return out
 
 
 # The order is the order a student reads: verdict first, then why (findings, look-alikes), then the process

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -16,6 +17,7 @@ from .model import (
     Case,
     Casebook,
     CaseError,
+    CasesFolder,
     Condition,
     DefiningAnswer,
     Differential,
@@ -40,14 +42,20 @@ from .model import (
 BANK_FILE = "questions.json"
 CONDITIONS_DIR = "conditions"
 CASES_DIR = "vignettes"
+SCHEMA_SUFFIX = ".schema.json"  # copies of the schemas (`casebook schema --out`) are never read as cases
+ENV_VAR = "CASEBOOK_CASES"
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def bundled_cases_dir() -> Path:
-    """The cases folder shipped with the project (``CASEBOOK_CASES`` overrides it)."""
-    env = os.environ.get("CASEBOOK_CASES")
-    if env:
-        return Path(env)
+    """The cases folder shipped with the project (a teacher's folders are added to it, see ``load``)."""
     return Path(__file__).resolve().parent.parent / "cases"
+
+
+def teacher_folders(value: str | None = None) -> list[Path]:
+    """The folders named by ``CASEBOOK_CASES`` (or by ``value``): one or more paths separated by ``os.pathsep``."""
+    raw = os.environ.get(ENV_VAR, "") if value is None else value
+    return [Path(part.strip()).expanduser() for part in raw.split(os.pathsep) if part.strip()]
 
 
 # ---------------------------------------------------------------- reading files
@@ -65,9 +73,7 @@ def read_json(path: Path, root: Path | None = None) -> tuple[Any, list[Problem]]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        return None, [
-            Problem(name, "", f"the file is not UTF-8 text (bad byte at position {e.start})", "save the file as UTF-8")
-        ]
+        return None, [_not_utf8(name, raw, e.start + (len(UTF8_BOM) if raw.startswith(UTF8_BOM) else 0))]
     if not text.strip():
         return None, [Problem(name, "", "the file is empty", "write a JSON object, or delete the file")]
     try:
@@ -120,6 +126,24 @@ def _has_lone_surrogate(value: Any) -> bool:
     return False
 
 
+def _not_utf8(name: str, raw: bytes, offset: int) -> Problem:
+    """The first byte that is not UTF-8, by line and column (as an editor counts them) and by byte offset."""
+    line = raw.count(b"\n", 0, offset) + 1
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    if line_start == 0 and raw.startswith(UTF8_BOM):
+        line_start = len(UTF8_BOM)  # an editor shows no column for the byte order mark
+    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
+    byte = raw[offset]
+    legacy = bytes([byte]).decode("cp1252", errors="replace")
+    guess = f" (in Latin-1 or Windows-1252 it is {legacy!r})" if legacy.isprintable() and legacy != "\ufffd" else ""
+    return Problem(
+        name,
+        f"line {line}, column {column}",
+        f"the file is not UTF-8 text: byte 0x{byte:02X} at byte {offset} of the file is not a UTF-8 character{guess}",
+        "save the file as UTF-8 (in VS Code: click the encoding in the status bar, then 'Save with Encoding', 'UTF-8')",
+    )
+
+
 def _json_hint(e: json.JSONDecodeError) -> str:
     if "Expecting property name" in e.msg:
         return "remove a trailing comma before '}' or quote the field name with double quotes"
@@ -142,24 +166,48 @@ def display_name(path: Path, root: Path | None) -> str:
 
 
 # ---------------------------------------------------------------- dict -> model
+#
+# The builders read whatever parts of a file can be read: a missing or wrongly typed field becomes "" (ids and text)
+# or () (lists), and a list keeps every position, so the cross-reference checks still run on a file with schema
+# problems and report their JSON paths correctly. A file with any problem is never loaded, so these stand-ins never
+# reach a student.
+
+
+def _s(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _l(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _d(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _ids(value: Any) -> tuple[str, ...]:
+    return tuple(_s(v) for v in _l(value))
 
 
 def text(value: Any) -> Text:
+    """A Text from a LocalText value (a string, or {"en": ..., "nb": ...}); unreadable text becomes ''."""
     if isinstance(value, str):
         return Text(value)
-    return Text(value["en"], tuple((k, v) for k, v in value.items() if k != "en"))
+    if isinstance(value, dict):
+        return Text(_s(value.get("en")), tuple((k, v) for k, v in value.items() if k != "en" and isinstance(v, str)))
+    return Text("")
 
 
-def _texts(values: Iterable[Any]) -> tuple[Text, ...]:
-    return tuple(text(v) for v in values)
+def _texts(values: Any) -> tuple[Text, ...]:
+    return tuple(text(v) for v in _l(values))
 
 
 def _opt_text(value: Any) -> Text | None:
     return None if value is None else text(value)
 
 
-def _sources(values: Iterable[dict]) -> tuple[Source, ...]:
-    return tuple(Source(s["document"], s.get("section", ""), s.get("note", "")) for s in values)
+def _sources(values: Any) -> tuple[Source, ...]:
+    return tuple(Source(_s(s.get("document")), _s(s.get("section")), _s(s.get("note"))) for s in map(_d, _l(values)))
 
 
 def _word_lists(value: Any) -> WordLists:
@@ -167,11 +215,12 @@ def _word_lists(value: Any) -> WordLists:
     return MappingProxyType({lang: tuple(words) for lang, words in (value or {}).items()})
 
 
-def _judged(values: Iterable[dict]) -> tuple[JudgedStep, ...]:
-    return tuple(JudgedStep(s["step"], text(s["why"])) for s in values)
+def _judged(values: Any) -> tuple[JudgedStep, ...]:
+    return tuple(JudgedStep(_s(s.get("step")), text(s.get("why"))) for s in map(_d, _l(values)))
 
 
 def build_bank(d: dict) -> QuestionBank:
+    """The question bank from a schema-valid dict."""
     questions = {
         q["id"]: Question(
             id=q["id"],
@@ -222,106 +271,157 @@ def build_bank(d: dict) -> QuestionBank:
     )
 
 
-def build_condition(d: dict) -> Condition:
+def build_condition(data: Any) -> Condition:
+    """A Condition from a condition file's dict (readable parts only; see the note above)."""
+    d = _d(data)
+    abnormal = _d(d.get("abnormal_findings"))
     return Condition(
-        id=d["id"],
-        name=text(d["name"]),
-        category=d["category"],
-        regions=tuple(d["regions"]),
-        summary=text(d["summary"]),
-        who_and_triggers=_texts(d["who_and_triggers"]),
-        key_features=tuple(KeyFeature(f["id"], text(f["text"])) for f in d["key_features"]),
-        exam_findings=_texts(d["exam_findings"]),
-        investigations=_texts(d["investigations"]),
-        management=_texts(d["management"]),
-        red_flags=_texts(d["red_flags"]),
-        tell_apart=tuple(TellApart(t["condition"], text(t["text"])) for t in d["tell_apart"]),
-        sources=_sources(d["sources"]),
-        aliases=_texts(d.get("aliases", [])),
-        defining_answers=tuple(
-            DefiningAnswer(a["question"], tuple(a["options"]), text(a["why"])) for a in d.get("defining_answers", [])
+        id=_s(d.get("id")),
+        name=text(d.get("name")),
+        category=_s(d.get("category")),
+        regions=_ids(d.get("regions")),
+        summary=text(d.get("summary")),
+        who_and_triggers=_texts(d.get("who_and_triggers")),
+        key_features=tuple(
+            KeyFeature(_s(f.get("id")), text(f.get("text"))) for f in map(_d, _l(d.get("key_features")))
         ),
-        abnormal_examination=tuple(d.get("abnormal_findings", {}).get("examination", [])),
-        abnormal_investigations=tuple(d.get("abnormal_findings", {}).get("investigations", [])),
-        unsafe_steps=_judged(d.get("unsafe_steps", [])),
+        exam_findings=_texts(d.get("exam_findings")),
+        investigations=_texts(d.get("investigations")),
+        management=_texts(d.get("management")),
+        red_flags=_texts(d.get("red_flags")),
+        tell_apart=tuple(
+            TellApart(_s(t.get("condition")), text(t.get("text"))) for t in map(_d, _l(d.get("tell_apart")))
+        ),
+        sources=_sources(d.get("sources")),
+        aliases=_texts(d.get("aliases")),
+        defining_answers=tuple(
+            DefiningAnswer(_s(a.get("question")), _ids(a.get("options")), text(a.get("why")))
+            for a in map(_d, _l(d.get("defining_answers")))
+        ),
+        abnormal_examination=_ids(abnormal.get("examination")),
+        abnormal_investigations=_ids(abnormal.get("investigations")),
+        unsafe_steps=_judged(d.get("unsafe_steps")),
     )
 
 
-def build_case(d: dict, file: str = "") -> Case:
-    p = d["patient"]
-    steps = d["next_steps"]
+def build_case(data: Any, file: str = "") -> Case:
+    """A Case from a case file's dict (readable parts only; see the note above)."""
+    d = _d(data)
+    p = _d(d.get("patient"))
+    steps = _d(d.get("next_steps"))
+    age = p.get("age")
     return Case(
-        id=d["id"],
-        title=text(d["title"]),
-        difficulty=d["difficulty"],
-        setting=d["setting"],
+        id=_s(d.get("id")),
+        title=text(d.get("title")),
+        difficulty=_s(d.get("difficulty")),
+        setting=_s(d.get("setting")),
         patient=Patient(
-            p["age"], p["sex"], p.get("name", ""), _opt_text(p.get("occupation")), _opt_text(p.get("activity"))
+            age if isinstance(age, int) and not isinstance(age, bool) else 0,
+            _s(p.get("sex")),
+            _s(p.get("name")),
+            _opt_text(p.get("occupation")),
+            _opt_text(p.get("activity")),
         ),
-        presenting_complaint=text(d["presenting_complaint"]),
+        presenting_complaint=text(d.get("presenting_complaint")),
         answers=MappingProxyType(
-            {k: Answer(text(a["text"]), tuple(a.get("options", []))) for k, a in d["answers"].items()}
+            {k: Answer(text(_d(a).get("text")), _ids(_d(a).get("options"))) for k, a in _d(d.get("answers")).items()}
         ),
-        diagnosis=d["diagnosis"],
-        differential=tuple(Differential(x["condition"], text(x["why_less_likely"])) for x in d["differential"]),
-        key_questions=tuple(d["key_questions"]),
+        diagnosis=_s(d.get("diagnosis")),
+        differential=tuple(
+            Differential(_s(x.get("condition")), text(x.get("why_less_likely")))
+            for x in map(_d, _l(d.get("differential")))
+        ),
+        key_questions=_ids(d.get("key_questions")),
         key_findings=tuple(
-            KeyFinding(k["feature"], tuple(k["elicited_by"]), _opt_text(k.get("text"))) for k in d["key_findings"]
+            KeyFinding(_s(k.get("feature")), _ids(k.get("elicited_by")), _opt_text(k.get("text")))
+            for k in map(_d, _l(d.get("key_findings")))
         ),
-        correct_steps=_judged(steps["correct"]),
-        acceptable_steps=_judged(steps.get("acceptable", [])),
-        unsafe_steps=_judged(steps.get("unsafe", [])),
-        not_indicated_steps=_judged(steps.get("not_indicated", [])),
-        teaching_points=_texts(d["teaching_points"]),
-        sources=_sources(d["sources"]),
-        examination=MappingProxyType({k: text(v) for k, v in d.get("examination", {}).items()}),
-        investigations=MappingProxyType({k: text(v) for k, v in d.get("investigations", {}).items()}),
-        red_flag_questions=tuple(d.get("red_flag_questions", [])),
-        red_flag_case=d.get("red_flag_case", False),
-        lookalike_cases=tuple(d.get("lookalike_cases", [])),
+        correct_steps=_judged(steps.get("correct")),
+        acceptable_steps=_judged(steps.get("acceptable")),
+        unsafe_steps=_judged(steps.get("unsafe")),
+        not_indicated_steps=_judged(steps.get("not_indicated")),
+        teaching_points=_texts(d.get("teaching_points")),
+        sources=_sources(d.get("sources")),
+        examination=MappingProxyType({k: text(v) for k, v in _d(d.get("examination")).items()}),
+        investigations=MappingProxyType({k: text(v) for k, v in _d(d.get("investigations")).items()}),
+        red_flag_questions=_ids(d.get("red_flag_questions")),
+        red_flag_case=d.get("red_flag_case") is True,
+        lookalike_cases=_ids(d.get("lookalike_cases")),
         file=file,
     )
 
 
-# ---------------------------------------------------------------- folders
+# ---------------------------------------------------------------- one file of a folder
 
 
-def _load_documents(paths: list[Path], kind: str, root: Path, problems: list[Problem]) -> dict[str, tuple[dict, str]]:
-    """Parse and schema-check files of one kind; {id: (data, display name)} of those that pass, ids unique."""
-    good: dict[str, tuple[dict, str]] = {}
-    for path in paths:
-        name = display_name(path, root)
-        data, errs = read_json(path, root)
-        if errs:
-            problems.extend(errs)
-            continue
-        errs = validation.schema_problems(data, kind, name)
-        if errs:
-            problems.extend(errs)
-            continue
-        doc_id = data["id"]
-        if doc_id != path.stem:
-            problems.append(
-                Problem(
-                    name,
-                    "$.id",
-                    f"the id '{doc_id}' does not match the file name '{path.name}'",
-                    f'rename the file to \'{doc_id}.json\' or set "id": "{path.stem}"',
-                )
+@dataclass
+class _Document:
+    """One readable condition or case file: its data, name, problems so far, and whether it may be loaded."""
+
+    path: Path
+    name: str
+    data: dict
+    problems: list[Problem]
+    unreadable: tuple[str, ...]  # JSON paths whose values the schema rejects (cross-reference checks skip them)
+    loadable: bool
+
+    @property
+    def id(self) -> str:
+        return _s(self.data.get("id"))
+
+
+def _read_document(
+    path: Path, kind: str, name: str, taken: dict[str, str], problems: list[Problem]
+) -> _Document | None:
+    """Parse and schema-check one file; None (its problems reported) when it is not a readable JSON object.
+
+    ``taken`` maps the ids already used (by earlier files, bundled ones first) to their files: a clash names the
+    file that keeps the id, and this file is left out.
+    """
+    data, errs = read_json(path, None)
+    if errs:
+        problems.extend(Problem(name, p.json_path, p.message, p.hint) for p in errs)
+        return None
+    errs, unreadable = validation.schema_check(data, kind, name)
+    if not isinstance(data, dict):
+        problems.extend(errs)
+        return None
+    errs += validation.placeholder_problems(data, kind, name)
+    doc = _Document(path, name, data, errs, tuple(unreadable), not errs)
+    doc_id = data.get("id")
+    if not isinstance(doc_id, str) or "$.id" in unreadable:
+        return doc
+    if doc_id != path.stem:
+        doc.problems.append(
+            Problem(
+                name,
+                "$.id",
+                f"the id '{doc_id}' does not match the file name '{path.name}'",
+                f'rename the file to \'{doc_id}.json\' or set "id": "{path.stem}"',
             )
-            continue
-        if doc_id in good:
-            problems.append(
-                Problem(
-                    name,
-                    "$.id",
-                    f"the id '{doc_id}' is already used by {good[doc_id][1]}",
-                    "give each " + validation.KIND_NAMES[kind] + " a unique id",
-                )
+        )
+        doc.loadable = False
+    elif doc_id in taken:
+        doc.problems.append(
+            Problem(
+                name,
+                "$.id",
+                f"the id '{doc_id}' is already used by {taken[doc_id]}, which keeps it: this file is left out",
+                f'give each {validation.KIND_NAMES[kind]} its own id (rename the file and its "id"), '
+                "or delete one of the two files",
             )
-            continue
-        good[doc_id] = (data, name)
-    return good
+        )
+        doc.loadable = False
+    else:
+        taken[doc_id] = name
+    return doc
+
+
+def _finish(doc: _Document, cross_reference: list[Problem], problems: list[Problem]) -> bool:
+    """Report a document's problems (cross-references on unreadable parts dropped); True when it may be loaded."""
+    kept = [p for p in cross_reference if not validation.under_any(p.json_path, doc.unreadable)]
+    problems.extend(doc.problems + kept)
+    return doc.loadable and not kept
 
 
 def load_bank(path: Path, root: Path) -> tuple[QuestionBank | None, list[Problem]]:
@@ -351,71 +451,203 @@ def load_bank(path: Path, root: Path) -> tuple[QuestionBank | None, list[Problem
 
 
 def case_files(folder: Path) -> list[Path]:
-    """Case files of a folder: vignettes/*.json, plus *.json at the top other than the bank."""
-    files = sorted((folder / CASES_DIR).glob("*.json")) + sorted(
-        p for p in folder.glob("*.json") if p.name != BANK_FILE
+    """Case files of a folder: vignettes/*.json, plus *.json at the top other than the bank and schema copies."""
+    return sorted((folder / CASES_DIR).glob("*.json")) + sorted(
+        p for p in folder.glob("*.json") if p.name != BANK_FILE and not p.name.endswith(SCHEMA_SUFFIX)
     )
-    return files
 
 
-def load(path: str | os.PathLike | None = None) -> Casebook:
-    """Load a cases folder (the bundled one by default): the valid bank, conditions and cases, plus every problem found.
+def condition_files(folder: Path) -> list[Path]:
+    """Condition files of a folder: conditions/*.json."""
+    return sorted((folder / CONDITIONS_DIR).glob("*.json"))
 
-    A folder without its own ``questions.json`` or ``conditions/`` uses the bundled ones, so a
-    teacher's folder may hold only case files. A broken file never stops the valid ones loading.
-    """
-    root = Path(path) if path is not None else bundled_cases_dir()
+
+# ---------------------------------------------------------------- folders
+
+
+@dataclass
+class _Folder:
+    """A folder being read: where it is, how its files are named in problems, and what it gave."""
+
+    path: Path
+    root: Path | None  # file names in problems are relative to root.parent (None: full paths)
+    bundled: bool = False
+    own_bank: bool = False
+    read_conditions: bool = True
+    read_cases: bool = True
+    names: dict[str, Path] = field(default_factory=dict)
+    cases: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+
+    def name(self, path: Path) -> str:
+        display = display_name(path, self.root)
+        self.names[display] = path
+        return display
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def _plan(folders: tuple[Path, ...], include_bundled: bool, problems: list[Problem]) -> list[_Folder]:
+    """The folders to read, in order: the one that gives the question bank first (the bundled one, or the first
+    folder with its own questions.json), then the others as given. The first file to use an id keeps it."""
     bundled = bundled_cases_dir()
-    if not root.is_dir():
-        raise CaseError(
-            [
+    given: list[Path] = []
+    for f in folders:
+        if not any(_same_folder(f, g) for g in given):
+            given.append(f)
+    own = [f for f in given if (f / BANK_FILE).is_file()]
+    if own:
+        base = _Folder(own[0], own[0], bundled=_same_folder(own[0], bundled), own_bank=True)
+        rest = [f for f in given if f is not own[0]]
+    else:
+        base = _Folder(bundled, bundled, bundled=True, own_bank=True, read_cases=include_bundled)
+        rest = [f for f in given if not _same_folder(f, bundled)]
+    plan = [base]
+    if own and not (base.path / CONDITIONS_DIR).is_dir():
+        # a folder with its own bank but no conditions/ uses the bundled condition texts
+        plan.append(_Folder(bundled, bundled, bundled=True, read_cases=False))
+    for f in rest:
+        plan.append(_Folder(f, f))
+        if (f / BANK_FILE).is_file():
+            problems.append(
                 Problem(
-                    str(root),
+                    display_name(f / BANK_FILE, f),
                     "",
-                    "is not a folder",
-                    "give the path of a cases folder (it holds questions.json, conditions/ and vignettes/)",
+                    f"a second question bank: this casebook uses {display_name(base.path / BANK_FILE, base.root)}, "
+                    "so this file is not read",
+                    "keep one questions.json (copy your questions into it), or check this folder on its own: "
+                    f"casebook validate {f}",
                 )
-            ]
-        )
-    problems: list[Problem] = []
+            )
+    names = [p.path.name for p in plan]
+    for p in plan:  # two folders with the same name (e.g. two 'cases'): name files by their full path
+        if names.count(p.path.name) > 1 and not p.bundled:
+            p.root = None
+    return plan
 
-    bank_path = root / BANK_FILE if (root / BANK_FILE).exists() else bundled / BANK_FILE
-    bank, errs = load_bank(bank_path, root if bank_path.parent == root else bundled)
+
+def load(
+    *folders: str | os.PathLike | Sequence[str | os.PathLike] | None, include_bundled: bool | None = None
+) -> Casebook:
+    """Load cases folders: the valid bank, conditions and cases, plus every problem found.
+
+    - ``load()``: the bundled cases plus the folders named by ``CASEBOOK_CASES`` (what every notebook shows).
+    - ``load(folder, ...)``: those folders only, with the bundled question bank and condition texts unless a folder
+      has its own (``include_bundled=True`` adds the bundled cases too).
+    - ``load([folder, ...])``: a list (what a command's repeatable ``--cases`` gives) is added to the bundled cases.
+
+    A folder with its own ``questions.json`` brings its own bank, so the bundled cases are not added to it. A
+    teacher's ``conditions/`` may add conditions. The first file to use an id keeps it (bundled files first, then the
+    folders in the order given); a later file with that id is a problem and is left out. A broken file never stops
+    the valid ones loading.
+    """
+    if len(folders) == 1 and isinstance(folders[0], list | tuple):
+        folders = tuple(folders[0])
+        include_bundled = True if include_bundled is None else include_bundled
+    given = tuple(Path(f) for f in folders if f is not None)
+    problems: list[Problem] = []
+    if not given:
+        include_bundled = True if include_bundled is None else include_bundled
+        named = []
+        for f in teacher_folders():
+            if f.is_dir():
+                named.append(f)
+            else:
+                problems.append(
+                    Problem(
+                        str(f),
+                        "",
+                        f"{ENV_VAR} names this folder, but it is not a folder",
+                        f"fix {ENV_VAR}: full paths (a notebook runs in its own folder), separated by '{os.pathsep}'",
+                    )
+                )
+        given = tuple(named)
+    for f in given:
+        if not f.is_dir():
+            raise CaseError(
+                [
+                    Problem(
+                        str(f),
+                        "",
+                        "is not a folder",
+                        "give the path of a cases folder (case files, and optionally questions.json and conditions/)",
+                    )
+                ]
+            )
+    plan = _plan(given, bool(include_bundled), problems)
+    base = plan[0]
+
+    bank, errs = load_bank(base.path / BANK_FILE, base.root)
     problems += errs
+    for p in errs:
+        base.names.setdefault(p.file, base.path / BANK_FILE)
     if bank is None:
         raise CaseError(
             problems
-            or [Problem(str(bank_path), "", "the question bank could not be loaded", "fix the question bank first")]
+            or [Problem(str(base.path / BANK_FILE), "", "the question bank could not be loaded", "fix it first")]
         )
 
-    cond_dir = root / CONDITIONS_DIR if (root / CONDITIONS_DIR).is_dir() else bundled / CONDITIONS_DIR
-    cond_root = root if cond_dir.parent == root else bundled
-    cond_docs = _load_documents(sorted(cond_dir.glob("*.json")), "condition", cond_root, problems)
-    known_conditions = set(cond_docs)
+    taken: dict[str, str] = {}
+    cond_docs: list[tuple[_Folder, _Document]] = []
+    for folder in plan:
+        if folder.read_conditions:
+            for path in condition_files(folder.path):
+                doc = _read_document(path, "condition", folder.name(path), taken, problems)
+                if doc is not None:
+                    cond_docs.append((folder, doc))
+    known_conditions = {doc.id for _, doc in cond_docs if doc.id}
     conditions: dict[str, Condition] = {}
-    for cid, (data, name) in cond_docs.items():
-        cond = build_condition(data)
-        errs = validation.condition_problems(cond, known_conditions, bank, name)
-        problems += errs
-        if not errs:
-            conditions[cid] = cond
+    for folder, doc in cond_docs:
+        cond = build_condition(doc.data)
+        if _finish(doc, validation.condition_problems(cond, known_conditions, bank, doc.name), problems):
+            conditions[cond.id] = cond
+            folder.conditions.append(cond.id)
 
-    case_docs = _load_documents(case_files(root), "case", root, problems)
+    taken = {}
     cases: dict[str, Case] = {}
-    files: dict[str, str] = {}
-    for case_id, (data, name) in case_docs.items():
-        case = build_case(data, name)
-        errs = validation.case_problems(case, conditions, known_conditions, bank, name)
-        problems += errs
-        if not errs:
-            cases[case_id] = case
-            files[case_id] = name
-    errs = validation.lookalike_problems(cases, files)
+    owner: dict[str, _Folder] = {}
+    for folder in plan:
+        if not folder.read_cases:
+            continue
+        for path in case_files(folder.path):
+            name = folder.name(path)
+            doc = _read_document(path, "case", name, taken, problems)
+            if doc is None:
+                continue
+            case = build_case(doc.data, name)
+            if _finish(doc, validation.case_problems(case, conditions, known_conditions, bank, name), problems):
+                cases[case.id] = case
+                owner[case.id] = folder
+    errs = validation.lookalike_problems(cases, {cid: c.file for cid, c in cases.items()})
     problems += errs
-    for bad in {files_id for files_id, f in files.items() if any(e.file == f for e in errs)}:
+    for bad in {cid for cid, c in cases.items() if any(e.file == c.file for e in errs)}:
         del cases[bad]
+    for cid in sorted(cases):
+        owner[cid].cases.append(cid)
     return Casebook(
-        str(root), bank, MappingProxyType(conditions), MappingProxyType(dict(sorted(cases.items()))), tuple(problems)
+        str(base.path),
+        bank,
+        MappingProxyType(conditions),
+        MappingProxyType(dict(sorted(cases.items()))),
+        tuple(problems),
+        tuple(_summary(f, problems) for f in plan if f.read_cases or f.conditions or f.names),
+    )
+
+
+def _summary(folder: _Folder, problems: list[Problem]) -> CasesFolder:
+    files = dict.fromkeys(str(folder.names[p.file]) for p in problems if p.file in folder.names)
+    return CasesFolder(
+        str(folder.path),
+        folder.bundled,
+        folder.own_bank,
+        tuple(folder.cases),
+        tuple(folder.conditions),
+        tuple(files),
     )
 
 
@@ -432,40 +664,48 @@ def kind_of(path: Path, data: Any) -> str:
     return "case"
 
 
-def validate_file(path: Path) -> list[Problem]:
-    """Problems of one file, checked against its own cases folder (or the bundled one)."""
+def folder_of_file(path: Path) -> Path:
+    """The cases folder a file belongs to: the parent of vignettes/ or conditions/, else the file's own folder."""
+    return path.parent.parent if path.parent.name in (CASES_DIR, CONDITIONS_DIR) else path.parent
+
+
+def validate_file(path: Path, warnings: list[Problem] | None = None) -> list[Problem]:
+    """Problems of one file, checked as its folder would be used: with the folder's other files, and with the bundled
+    cases unless the folder has its own question bank. A case's copied-text warnings are added to ``warnings``."""
     path = Path(path)
-    folder = path.parent.parent if path.parent.name in (CASES_DIR, CONDITIONS_DIR) else path.parent
-    looks_like_folder = (
-        (folder / BANK_FILE).exists() or (folder / CONDITIONS_DIR).is_dir() or (folder / CASES_DIR).is_dir()
-    )
-    data, problems = read_json(path, folder if looks_like_folder else None)
+    folder = folder_of_file(path)
+    data, problems = read_json(path, folder)
     if problems:
         return problems
     kind = kind_of(path, data)
     if kind == "bank":
         return load_bank(path, path.parent)[1]
-    if looks_like_folder:
-        book = load(folder)
+    read_by_loader = path.parent.name == CONDITIONS_DIR if kind == "condition" else path in case_files(folder)
+    if read_by_loader:
+        book = load(folder, include_bundled=True)
         name = display_name(path, folder)
+        if warnings is not None and path.stem in book.cases and book.cases[path.stem].file == name:
+            warnings += validation.copied_text_warnings(book.cases, book.conditions, [path.stem])
         return [p for p in book.problems if p.file == name]
-    problems = validation.schema_problems(data, kind, str(path))
-    if problems:
+    # a file the folder loader would not read as this kind (e.g. a condition outside conditions/): check it alone
+    name = str(path)
+    problems, _ = validation.schema_check(data, kind, name)
+    if not isinstance(data, dict):
         return problems
+    problems += validation.placeholder_problems(data, kind, name)
     book = load()
-    if data["id"] != path.stem:
+    if isinstance(data.get("id"), str) and data["id"] != path.stem:
         problems.append(
             Problem(
-                str(path),
+                name,
                 "$.id",
                 f"the id '{data['id']}' does not match the file name '{path.name}'",
                 f'rename the file to \'{data["id"]}.json\' or set "id": "{path.stem}"',
             )
         )
     if kind == "condition":
-        return problems + validation.condition_problems(
-            build_condition(data), set(book.conditions) | {data["id"]}, book.bank, str(path)
-        )
+        cond = build_condition(data)
+        return problems + validation.condition_problems(cond, set(book.conditions) | {cond.id}, book.bank, name)
     return problems + validation.case_problems(
-        build_case(data, str(path)), book.conditions, set(book.conditions), book.bank, str(path)
+        build_case(data, name), book.conditions, set(book.conditions), book.bank, name
     )

@@ -344,14 +344,41 @@ class CaseError(Exception):
 
 
 @dataclass(frozen=True)
+class CasesFolder:
+    """One folder a casebook was read from and what it gave: its valid cases and conditions, its files with problems."""
+
+    path: str
+    bundled: bool = False
+    own_bank: bool = False
+    cases: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    problem_files: tuple[str, ...] = ()  # the path of each of its files with a problem, as it can be opened
+
+    def summary(self, questions: int) -> str:
+        """One line: where, what loaded, and how many files have problems."""
+        kind = "bundled cases" if self.bundled else ("own question bank" if self.own_bank else "added cases")
+        line = f"{self.path} ({kind}): {len(self.cases)} valid case(s), {len(self.conditions)} valid condition(s)" + (
+            f", {questions} questions" if self.own_bank or self.bundled else ""
+        )
+        if self.problem_files:
+            line += f"; {len(self.problem_files)} file(s) with problems"
+        return line
+
+
+@dataclass(frozen=True)
 class Casebook:
-    """Everything loaded from a cases folder: the valid parts and the problems found."""
+    """Everything loaded from one or more cases folders: the valid parts and the problems found."""
 
     root: str
     bank: QuestionBank
     conditions: Mapping[str, Condition]
     cases: Mapping[str, Case]
     problems: tuple[Problem, ...] = ()
+    folders: tuple[CasesFolder, ...] = ()
+
+    def folder_of(self, case_id: str) -> CasesFolder | None:
+        """The folder a case came from (None for an unknown case)."""
+        return next((f for f in self.folders if case_id in f.cases), None)
 
     def condition_name(self, condition_id: str, lang: str = "en") -> str:
         c = self.conditions.get(condition_id)

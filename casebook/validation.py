@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -160,24 +160,97 @@ def _article(word: str) -> str:
     }.get(word, word)
 
 
-def schema_problems(data: Any, kind: str, file: str) -> list[Problem]:
-    """All schema problems of one parsed file, one Problem per location."""
+# Schema errors that make a value itself unreadable (the cross-reference checks skip what lies at or under it);
+# other errors (a missing or unknown field, too few items, a number out of range) leave the rest of the value usable.
+_UNREADABLE = frozenset({"type", "pattern", "enum", "const", "oneOf", "anyOf", "minLength"})
+
+
+def schema_check(data: Any, kind: str, file: str) -> tuple[list[Problem], list[str]]:
+    """All schema problems of one parsed file (one per location), and the JSON paths of the values they make
+    unreadable."""
     problems: list[Problem] = []
+    unreadable: list[str] = []
     seen: set[str] = set()
     for error in sorted(_validator(kind).iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         if error.validator in ("oneOf", "anyOf") and error.context and not _is_local_text(error.schema):
             error = max(error.context, key=lambda e: len(e.absolute_path))
         path = json_path(error.absolute_path)
+        if error.validator in _UNREADABLE:
+            unreadable.append(path)
         what, fix = _describe(error)
         key = path + what
         if key in seen:
             continue
         seen.add(key)
         problems.append(Problem(file, path, what, fix))
-    return problems
+    return problems, unreadable
+
+
+def schema_problems(data: Any, kind: str, file: str) -> list[Problem]:
+    """All schema problems of one parsed file, one Problem per location."""
+    return schema_check(data, kind, file)[0]
+
+
+def under_any(path: str, prefixes: Iterable[str]) -> bool:
+    """True when JSON path ``path`` is one of ``prefixes`` or lies inside one of them."""
+    return any(path == p or path.startswith((p + ".", p + "[")) for p in prefixes)
+
+
+# ---------------------------------------------------------------- placeholders (`casebook new`)
+
+PLACEHOLDER = "TODO"  # a text beginning with this word is still to be written
+_PLACEHOLDER = re.compile(r"\s*TODO\b")
+
+
+def is_placeholder(value: str) -> bool:
+    """True for a text still to be written: one that begins with the word TODO."""
+    return bool(_PLACEHOLDER.match(value))
+
+
+def placeholder_problems(data: Any, kind: str, file: str) -> list[Problem]:
+    """One problem per text that is still a placeholder ("TODO: ..."), with its JSON path and what to write there."""
+    out: list[Problem] = []
+
+    def walk(node: Any, parts: tuple) -> None:
+        if isinstance(node, str):
+            if parts and parts[0] != "$schema" and is_placeholder(node):
+                wanted = field_description(kind, parts)
+                hint = "replace it with your own text" + (f": {wanted[0].lower()}{wanted[1:]}" if wanted else "")
+                if kind == "case" and parts[0] == "answers":
+                    hint += " Or remove this answer: the student then reads the bank's default answer."
+                out.append(Problem(file, json_path(parts), f"still a placeholder: {_short(node, 100)}", hint))
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, (*parts, k))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, (*parts, i))
+
+    walk(data, ())
+    return out
+
+
+def field_description(kind: str, parts: Iterable[Any]) -> str:
+    """The schema's description of the field at a path (keys and indexes), '' when it has none."""
+    node: Any = _validator(kind).schema
+    description = ""
+    for part in parts:
+        if not isinstance(node, dict) or "oneOf" in node:  # a LocalText: its languages share its description
+            break
+        if isinstance(part, int):
+            node = node.get("items", {})
+        else:
+            props = node.get("properties", {})
+            node = props[part] if part in props else node.get("additionalProperties", {})
+        if isinstance(node, dict) and node.get("description") and not (isinstance(part, int) and "oneOf" in node):
+            description = node["description"]  # (a text in a list keeps the list's description)
+    return description
 
 
 # ---------------------------------------------------------------- cross-references
+#
+# The checks below also run on files with schema problems (see loading.py): an unreadable id arrives as '' and is
+# skipped here, because the schema pass has already reported it.
 
 
 def bank_problems(bank: QuestionBank, file: str) -> list[Problem]:
@@ -199,13 +272,15 @@ def condition_problems(cond: Condition, known_conditions: set[str], bank: Questi
     """A condition's look-alikes exist and its defining answers name real questions and choices."""
     out: list[Problem] = []
     for i, t in enumerate(cond.tell_apart):
+        if not t.condition:
+            continue
         if t.condition not in known_conditions:
             out.append(
                 Problem(
                     file,
                     f"$.tell_apart[{i}].condition",
                     f"unknown condition '{t.condition}'",
-                    _did_you_mean(t.condition, known_conditions),
+                    _did_you_mean(t.condition, known_conditions, "condition"),
                 )
             )
         elif t.condition == cond.id:
@@ -218,6 +293,8 @@ def condition_problems(cond: Condition, known_conditions: set[str], bank: Questi
                 )
             )
     for i, d in enumerate(cond.defining_answers):
+        if not d.question:
+            continue
         q = bank.questions.get(d.question)
         if q is None:
             out.append(
@@ -225,12 +302,12 @@ def condition_problems(cond: Condition, known_conditions: set[str], bank: Questi
                     file,
                     f"$.defining_answers[{i}].question",
                     f"unknown question '{d.question}'",
-                    _did_you_mean(d.question, set(bank.questions)),
+                    _did_you_mean(d.question, _texts_of(bank.questions), "question"),
                 )
             )
             continue
         for j, o in enumerate(d.options):
-            if q.option(o) is None:
+            if o and q.option(o) is None:
                 out.append(
                     Problem(
                         file,
@@ -243,9 +320,16 @@ def condition_problems(cond: Condition, known_conditions: set[str], bank: Questi
     seen_steps: set[str] = set()
     for i, s in enumerate(cond.unsafe_steps):
         path = f"$.unsafe_steps[{i}].step"
+        if not s.step:
+            continue
         if s.step not in bank.next_steps:
             out.append(
-                Problem(file, path, f"unknown next step '{s.step}'", _did_you_mean(s.step, set(bank.next_steps)))
+                Problem(
+                    file,
+                    path,
+                    f"unknown next step '{s.step}'",
+                    _did_you_mean(s.step, _texts_of(bank.next_steps), "step"),
+                )
             )
         elif s.step in seen_steps:
             out.append(Problem(file, path, f"next step '{s.step}' is listed twice", "remove the repeated entry"))
@@ -256,22 +340,26 @@ def condition_problems(cond: Condition, known_conditions: set[str], bank: Questi
 def _abnormal_finding_problems(cond: Condition, bank: QuestionBank, file: str) -> list[Problem]:
     """The ids under abnormal_findings name examination items and investigations of the bank, in the right list."""
     lists = {
-        "examination": ("examination item", cond.abnormal_examination, bank.examinations),
-        "investigations": ("investigation", cond.abnormal_investigations, bank.investigations),
+        "examination": ("examination item", cond.abnormal_examination, bank.examinations, "exam"),
+        "investigations": ("investigation", cond.abnormal_investigations, bank.investigations, "investigation"),
     }
     out: list[Problem] = []
-    for key, (kind, ids, table) in lists.items():
+    for key, (kind, ids, table, ids_kind) in lists.items():
         other_key = "investigations" if key == "examination" else "examination"
-        other_kind, _, other_table = lists[other_key]
+        other_kind, _, other_table, _ = lists[other_key]
         for i, item_id in enumerate(ids):
             path = f"$.abnormal_findings.{key}[{i}]"
-            if item_id in table:
+            if not item_id or item_id in table:
                 continue
             if item_id in other_table:
                 what = f"'{item_id}' is {_a(other_kind)}, not {_a(kind)}"
                 out.append(Problem(file, path, what, f'move it under "{other_key}"'))
             else:
-                out.append(Problem(file, path, f"unknown {kind} '{item_id}'", _did_you_mean(item_id, set(table))))
+                out.append(
+                    Problem(
+                        file, path, f"unknown {kind} '{item_id}'", _did_you_mean(item_id, _texts_of(table), ids_kind)
+                    )
+                )
     return out
 
 
@@ -285,9 +373,16 @@ def case_problems(
     """Every id a case uses exists, key and red-flag questions are answered, and answers fit the diagnosis."""
     out: list[Problem] = []
     p = lambda path, msg, hint: out.append(Problem(file, path, msg, hint))  # noqa: E731
+    questions = _texts_of(bank.questions)
 
-    if case.diagnosis not in known_conditions:
-        p("$.diagnosis", f"unknown condition '{case.diagnosis}'", _did_you_mean(case.diagnosis, known_conditions))
+    if not case.diagnosis:
+        pass
+    elif case.diagnosis not in known_conditions:
+        p(
+            "$.diagnosis",
+            f"unknown condition '{case.diagnosis}'",
+            _did_you_mean(case.diagnosis, known_conditions, "condition"),
+        )
     elif case.diagnosis not in conditions:
         p(
             "$.diagnosis",
@@ -296,11 +391,13 @@ def case_problems(
         )
     seen_diff: set[str] = set()
     for i, d in enumerate(case.differential):
+        if not d.condition:
+            continue
         if d.condition not in known_conditions:
             p(
                 f"$.differential[{i}].condition",
                 f"unknown condition '{d.condition}'",
-                _did_you_mean(d.condition, known_conditions),
+                _did_you_mean(d.condition, known_conditions, "condition"),
             )
         if d.condition == case.diagnosis:
             p(
@@ -315,10 +412,10 @@ def case_problems(
     for qid, ans in case.answers.items():
         q = bank.questions.get(qid)
         if q is None:
-            p(f"$.answers.{qid}", f"unknown question '{qid}'", _did_you_mean(qid, set(bank.questions)))
+            p(f"$.answers.{qid}", f"unknown question '{qid}'", _did_you_mean(qid, questions, "question"))
             continue
         for j, o in enumerate(ans.options):
-            if q.option(o) is None:
+            if o and q.option(o) is None:
                 p(
                     f"$.answers.{qid}.options[{j}]",
                     f"question '{qid}' has no answer choice '{o}'",
@@ -331,21 +428,23 @@ def case_problems(
                 f"question '{qid}' takes one answer choice, {len(ans.options)} given",
                 "keep the one choice that fits best",
             )
-    for field_name, table, items in (
-        ("examination", bank.examinations, case.examination),
-        ("investigations", bank.investigations, case.investigations),
+    for field_name, table, items, kind in (
+        ("examination", bank.examinations, case.examination, "exam"),
+        ("investigations", bank.investigations, case.investigations, "investigation"),
     ):
         for item_id in items:
             if item_id not in table:
                 p(
                     f"$.{field_name}.{item_id}",
                     f"unknown {'examination item' if field_name == 'examination' else 'investigation'} '{item_id}'",
-                    _did_you_mean(item_id, set(table)),
+                    _did_you_mean(item_id, _texts_of(table), kind),
                 )
 
     for i, qid in enumerate(case.key_questions):
+        if not qid:
+            continue
         if qid not in bank.questions:
-            p(f"$.key_questions[{i}]", f"unknown question '{qid}'", _did_you_mean(qid, set(bank.questions)))
+            p(f"$.key_questions[{i}]", f"unknown question '{qid}'", _did_you_mean(qid, questions, "question"))
         elif qid not in case.answers:
             p(
                 f"$.key_questions[{i}]",
@@ -353,9 +452,11 @@ def case_problems(
                 f"add an answer for '{qid}' under \"answers\"",
             )
     for i, qid in enumerate(case.red_flag_questions):
+        if not qid:
+            continue
         q = bank.questions.get(qid)
         if q is None:
-            p(f"$.red_flag_questions[{i}]", f"unknown question '{qid}'", _did_you_mean(qid, set(bank.questions)))
+            p(f"$.red_flag_questions[{i}]", f"unknown question '{qid}'", _did_you_mean(qid, questions, "question"))
         elif not q.red_flag:
             p(
                 f"$.red_flag_questions[{i}]",
@@ -370,19 +471,20 @@ def case_problems(
             )
 
     diag = conditions.get(case.diagnosis)
+    items = {**questions, **_texts_of(bank.examinations), **_texts_of(bank.investigations)}
     for i, kf in enumerate(case.key_findings):
-        if diag is not None and diag.feature(kf.feature) is None:
+        if diag is not None and kf.feature and diag.feature(kf.feature) is None:
             p(
                 f"$.key_findings[{i}].feature",
                 f"'{kf.feature}' is not a key feature of '{diag.id}'",
                 "use one of: " + ", ".join(f.id for f in diag.key_features),
             )
         for j, item in enumerate(kf.elicited_by):
-            if bank.item(item) is None:
+            if item and bank.item(item) is None:
                 p(
                     f"$.key_findings[{i}].elicited_by[{j}]",
                     f"unknown question, examination or investigation '{item}'",
-                    _did_you_mean(item, set(bank.questions) | set(bank.examinations) | set(bank.investigations)),
+                    _did_you_mean(item, items),
                 )
     if diag is not None:
         for d in diag.defining_answers:
@@ -410,11 +512,14 @@ def case_problems(
                 )
 
     judged: dict[str, str] = {}
-    for verdict, steps in case.judged_steps():
-        for i, s in enumerate(steps):
+    steps = _texts_of(bank.next_steps)
+    for verdict, graded in case.judged_steps():
+        for i, s in enumerate(graded):
             path = f"$.next_steps.{verdict}[{i}].step"
+            if not s.step:
+                continue
             if s.step not in bank.next_steps:
-                p(path, f"unknown next step '{s.step}'", _did_you_mean(s.step, set(bank.next_steps)))
+                p(path, f"unknown next step '{s.step}'", _did_you_mean(s.step, steps, "step"))
             if s.step in judged:
                 p(path, f"next step '{s.step}' is already judged '{judged[s.step]}'", "judge each next step once")
             judged.setdefault(s.step, verdict)
@@ -427,8 +532,8 @@ def case_problems(
                     f"a red-flag case's correct next step must be urgent, but '{s.step}' is '{ns.urgency}'",
                     'choose a same-day or emergency step, or set "red_flag_case": false',
                 )
-        for verdict, steps in (("acceptable", case.acceptable_steps), ("not_indicated", case.not_indicated_steps)):
-            for i, s in enumerate(steps):
+        for verdict, graded in (("acceptable", case.acceptable_steps), ("not_indicated", case.not_indicated_steps)):
+            for i, s in enumerate(graded):
                 ns = bank.next_steps.get(s.step)
                 if ns is not None and not ns.is_urgent:
                     p(
@@ -549,6 +654,8 @@ def giveaway_problems(case: Case, bank: QuestionBank, file: str) -> list[Problem
         if value is None:
             continue
         for lang, text in (("en", value.en), *value.translations):
+            if is_placeholder(text):
+                continue  # reported as a placeholder
             for qid in case.key_questions:
                 q = bank.questions.get(qid)
                 if q is None or not q.red_flag:
@@ -575,7 +682,9 @@ def lookalike_problems(cases: Mapping[str, Case], files: Mapping[str, str]) -> l
         for i, other in enumerate(case.lookalike_cases):
             path = f"$.lookalike_cases[{i}]"
             if other not in cases:
-                out.append(Problem(files[case.id], path, f"unknown case '{other}'", _did_you_mean(other, set(cases))))
+                out.append(
+                    Problem(files[case.id], path, f"unknown case '{other}'", _did_you_mean(other, set(cases), "case"))
+                )
             elif cases[other].diagnosis == case.diagnosis:
                 out.append(
                     Problem(
@@ -588,10 +697,206 @@ def lookalike_problems(cases: Mapping[str, Case], files: Mapping[str, str]) -> l
     return out
 
 
-def _did_you_mean(name: str, known: set[str]) -> str:
-    import difflib
+# ---------------------------------------------------------------- "did you mean"
 
-    close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
+CLOSE_ENOUGH = 0.6  # similarity (0..1) from which an id is suggested
+_ID_PREFIXES = ("q_", "ex_", "inv_", "ns_")
+
+
+def _texts_of(table: Mapping[str, Any]) -> dict[str, str]:
+    """{id: English text} of bank items (anything with a ``text``), for suggestions by meaning."""
+    return {k: getattr(getattr(v, "text", ""), "en", "") for k, v in table.items()}
+
+
+def _did_you_mean(name: str, known: Mapping[str, str] | Iterable[str], kind: str = "") -> str:
+    """A hint naming the closest known ids, or where to look them up when none is close.
+
+    ``known`` is a set of ids, or {id: text} so that a word of the text can match (q_fever finds the question whose
+    text asks about a fever). ``kind`` is the `casebook ids --kind` of the ids ('case' for case ids).
+    """
+    texts = dict(known) if isinstance(known, Mapping) else dict.fromkeys(known, "")
+    close = closest_ids(name, texts)
     if close:
         return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
-    return f"use an existing id ({len(known)} known)" + (f", e.g. {', '.join(sorted(known)[:5])}" if known else "")
+    look = "casebook list" if kind == "case" else "casebook ids" + (f" --kind {kind}" if kind else "")
+    return f"no known id is close to '{name}': run `{look}` to see all {len(texts)}"
+
+
+def closest_ids(name: str, texts: Mapping[str, str], limit: int = 3) -> list[str]:
+    """Up to ``limit`` ids most similar to ``name`` (by edit distance, or by shared words with the id and its text),
+    best first; only those nearly as close as the best and at least CLOSE_ENOUGH."""
+    scored = sorted((-similarity(name, k, t), k) for k, t in texts.items())
+    if not scored or -scored[0][0] < CLOSE_ENOUGH:
+        return []
+    best = -scored[0][0]
+    return [k for neg, k in scored[:limit] if -neg >= max(CLOSE_ENOUGH, best - 0.1)]
+
+
+def similarity(name: str, candidate: str, text: str = "") -> float:
+    """0..1: how close ``name`` is to ``candidate`` — by edit distance (a transposition counts once), also without the
+    'q_'/'ex_'/'inv_'/'ns_' prefix, or by the share of the name's words found in the candidate's id or text."""
+    a, b = name.casefold(), candidate.casefold()
+    scores = [_edit_similarity(a, b)]
+    core_a, core_b = _core(a), _core(b)
+    if core_a and core_b:
+        scores.append(_edit_similarity(core_a, core_b))
+    tokens = [t for t in re.split(r"[_\-\s]+", core_a) if len(t) >= 3]
+    if tokens:
+        words = set(re.split(r"[_\-\s]+", core_b)) | set(re.findall(r"\w{3,}", text.casefold()))
+        found = sum(1 for t in tokens if any(_same_word(t, w) for w in words))
+        scores.append(0.9 * found / len(tokens))
+    return max(scores)
+
+
+def _core(identifier: str) -> str:
+    return next((identifier[len(p) :] for p in _ID_PREFIXES if identifier.startswith(p)), identifier)
+
+
+def _same_word(a: str, b: str) -> bool:
+    return a == b or (len(a) >= 4 and len(b) >= 4 and a[:4] == b[:4])
+
+
+def _edit_similarity(a: str, b: str) -> float:
+    longest = max(len(a), len(b))
+    return 1.0 - _edit_distance(a, b) / longest if longest else 1.0
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions and swaps of two neighbours."""
+    before: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], before[j - 2] + 1)
+        before, previous = previous, current
+    return previous[-1]
+
+
+# ---------------------------------------------------------------- copied text (a warning, not a problem)
+
+COPY_RUN = 8  # this many words in a row, repeated from another case or a condition text, is a warning
+
+
+def case_texts(case: Case) -> Iterator[tuple[str, Text]]:
+    """(JSON path, text) of every text a case shows or explains, in file order."""
+    yield "$.title", case.title
+    if case.patient.occupation is not None:
+        yield "$.patient.occupation", case.patient.occupation
+    if case.patient.activity is not None:
+        yield "$.patient.activity", case.patient.activity
+    yield "$.presenting_complaint", case.presenting_complaint
+    for qid, answer in case.answers.items():
+        yield f"$.answers.{qid}.text", answer.text
+    for key, table in (("examination", case.examination), ("investigations", case.investigations)):
+        for item_id, finding in table.items():
+            yield f"$.{key}.{item_id}", finding
+    for i, d in enumerate(case.differential):
+        yield f"$.differential[{i}].why_less_likely", d.why_less_likely
+    for i, kf in enumerate(case.key_findings):
+        if kf.text is not None:
+            yield f"$.key_findings[{i}].text", kf.text
+    for verdict, steps in case.judged_steps():
+        for i, s in enumerate(steps):
+            yield f"$.next_steps.{verdict}[{i}].why", s.why
+    for i, point in enumerate(case.teaching_points):
+        yield f"$.teaching_points[{i}]", point
+
+
+def condition_texts(cond: Condition) -> Iterator[tuple[str, Text]]:
+    """(JSON path, text) of every text of a condition, in file order."""
+    yield "$.name", cond.name
+    yield "$.summary", cond.summary
+    for key, texts in (
+        ("who_and_triggers", cond.who_and_triggers),
+        ("exam_findings", cond.exam_findings),
+        ("investigations", cond.investigations),
+        ("management", cond.management),
+        ("red_flags", cond.red_flags),
+    ):
+        for i, t in enumerate(texts):
+            yield f"$.{key}[{i}]", t
+    for i, f in enumerate(cond.key_features):
+        yield f"$.key_features[{i}].text", f.text
+    for i, t in enumerate(cond.tell_apart):
+        yield f"$.tell_apart[{i}].text", t.text
+    for i, d in enumerate(cond.defining_answers):
+        yield f"$.defining_answers[{i}].why", d.why
+    for i, s in enumerate(cond.unsafe_steps):
+        yield f"$.unsafe_steps[{i}].why", s.why
+
+
+def _languages(path: str, value: Text) -> Iterator[tuple[str, str]]:
+    yield path, value.en
+    for lang, translated in value.translations:
+        yield f"{path}.{lang}", translated
+
+
+_WORD = re.compile(r"\w+")
+
+
+def copied_text_warnings(
+    cases: Mapping[str, Case], conditions: Mapping[str, Condition], check: Iterable[str], run: int = COPY_RUN
+) -> list[Problem]:
+    """A warning for each text of the cases in ``check`` that repeats ``run`` or more words in a row of another case
+    or of a condition text (a copied template reads the same in every case). Needs no source documents."""
+    seen: dict[str, tuple[str, str, str]] = {}  # the first place of each run of words: (document, file, JSON path)
+    also: dict[str, tuple[str, str, str]] = {}  # its first place in another document
+    documents: list[tuple[str, str, Iterator[tuple[str, Text]]]] = [
+        (f"case:{c.id}", c.file, case_texts(c)) for c in cases.values()
+    ]
+    documents += [
+        (f"condition:{c.id}", f"the condition text of '{c.id}'", condition_texts(c)) for c in conditions.values()
+    ]
+    for doc, file, texts in documents:
+        for path, value in texts:
+            for where, string in _languages(path, value):
+                words = _WORD.findall(string.casefold())
+                for i in range(len(words) - run + 1):
+                    key = " ".join(words[i : i + run])
+                    first = seen.setdefault(key, (doc, file, where))
+                    if first[0] != doc:
+                        also.setdefault(key, (doc, file, where))
+    out: list[Problem] = []
+    for case_id in check:
+        case = cases.get(case_id)
+        if case is None:
+            continue
+        doc = f"case:{case_id}"
+        for path, value in case_texts(case):
+            for where, string in _languages(path, value):
+                if is_placeholder(string):
+                    continue
+                words = _WORD.findall(string.casefold())
+                hits = []  # for each run of words starting here: where else it is written, or None
+                for i in range(len(words) - run + 1):
+                    here = seen.get(" ".join(words[i : i + run]))
+                    hits.append(here if here is None or here[0] != doc else also.get(" ".join(words[i : i + run])))
+                best: tuple[int, int, tuple[str, str, str]] | None = None  # (words repeated, first word, source)
+                i = 0
+                while i < len(hits):
+                    source = hits[i]
+                    if source is None:
+                        i += 1
+                        continue
+                    j = i
+                    while j + 1 < len(hits) and hits[j + 1] is not None and hits[j + 1][0] == source[0]:
+                        j += 1
+                    if best is None or j - i + run > best[0]:
+                        best = (j - i + run, i, source)
+                    i = j + 1
+                if best is None:
+                    continue
+                count, first_word, (_, source_file, source_path) = best
+                quoted = " ".join(words[first_word : first_word + min(count, 14)]) + ("…" if count > 14 else "")
+                out.append(
+                    Problem(
+                        case.file,
+                        where,
+                        f'repeats {count} words in a row of {source_file} ({source_path}): "{quoted}"',
+                        "write it in your own words for this patient (a copied template reads the same in every case)",
+                    )
+                )
+    return out

@@ -1,4 +1,4 @@
-"""`casebook validate | list | conditions`: exit codes, a mixed folder of good and broken files, and the list outputs."""
+"""`casebook validate | list | conditions`: exit codes, a folder of good and broken files, and the list outputs."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ MIXED = [
     (
         "dvt-after-flight--duplicate-id.json",
         ".",
-        "  $.id: the id 'dvt-after-flight' is already used by cases/vignettes/dvt-after-flight.json",
+        "  $.id: the id 'dvt-after-flight' is already used by cases/vignettes/dvt-after-flight.json, which keeps it: "
+        "this file is left out",
     ),
 ]
 
@@ -46,7 +47,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def mixed_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small valid casebook plus five broken files, one problem each (shared by this module's tests; never modified)."""
+    """The small valid casebook plus five broken files, one problem each (shared by this module's tests, unchanged)."""
     folder = write_casebook(tmp_path_factory.mktemp("mixed") / "cases", small_conditions(), small_cases())
     for fixture, where, _ in MIXED:
         shutil.copyfile(INVALID / fixture, folder / where / (fixture.split("--")[0] + ".json"))
@@ -92,9 +93,15 @@ def test_mixed_folder_still_loads_every_valid_case(mixed_dir):
 
 
 def test_mixed_folder_summary_counts_the_valid_cases(mixed_dir, mixed_validate):
-    """The summary line gives the folder's valid cases and conditions."""
-    result = mixed_validate
-    assert f"{mixed_dir}: {len(VALID_CASES)} valid case(s), {len(CONDITION_IDS)} valid condition(s), " in result.stdout
+    """The summary line gives the folder's valid cases and conditions, then the path of each broken file under it."""
+    lines = mixed_validate.stdout.splitlines()
+    where = next(i for i, line in enumerate(lines) if line.startswith(f"{mixed_dir} (own question bank): "))
+    assert lines[where].startswith(
+        f"{mixed_dir} (own question bank): {len(VALID_CASES)} valid case(s), {len(CONDITION_IDS)} valid condition(s), "
+    )
+    assert lines[where].endswith(f"; {len(MIXED)} file(s) with problems")
+    listed = lines[where + 1 : where + 1 + len(MIXED)]
+    assert sorted(listed) == sorted(f"  {mixed_dir.parent / broken_name(f, w)}" for f, w, _ in MIXED)
 
 
 def test_syntax_error_reports_line_and_column(tmp_cases_dir):
@@ -156,7 +163,7 @@ def test_no_command_prints_help_and_exits_2(capsys):
 
 
 def test_list_json_gives_every_case_with_its_fields(tmp_cases_dir, capsys):
-    """`list --format json` prints one object per valid case with id, title, diagnosis, difficulty, setting and red flag."""
+    """`list --format json` prints one object per valid case: id, title, diagnosis, difficulty, setting, red flag."""
     assert main(["list", "--format", "json", "--cases", str(tmp_cases_dir)]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows == [
@@ -180,7 +187,7 @@ def test_list_table_has_header_rows_and_total(tmp_cases_dir, capsys):
     assert set(lines[1]) == {"-", " "}
     row = next(line for line in lines if line.startswith("calf-tear-tennis "))
     assert "A kick in the calf at tennis" in row and "Sports clinic" in row
-    assert row.rstrip().endswith("Sports clinic")
+    assert row.rstrip().endswith("Sports clinic (sports_clinic)")
     assert next(line for line in lines if line.startswith("dvt-after-flight ")).rstrip().endswith("yes")
     assert (
         lines[-1] == f"{len(VALID_CASES)} cases over {len({c['diagnosis'] for c in VALID_CASES.values()})} conditions"

@@ -62,9 +62,10 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "blank--empty-file.json": ("vignettes", "", "the file is empty", "write a JSON object, or delete the file"),
     "latin1--not-utf8.json": (
         "vignettes",
-        "",
-        "the file is not UTF-8 text (bad byte at position 228)",
-        "save the file as UTF-8",
+        "line 9, column 17",
+        "the file is not UTF-8 text: byte 0xE9 at byte 228 of the file is not a UTF-8 character "
+        "(in Latin-1 or Windows-1252 it is 'é')",
+        "save the file as UTF-8 (in VS Code: click the encoding in the status bar, then 'Save with Encoding', 'UTF-8')",
     ),
     # -- schema pass
     "no-diagnosis--missing-required-field.json": (
@@ -133,8 +134,9 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "dvt-after-flight--duplicate-id.json": (
         ".",
         "$.id",
-        "the id 'dvt-after-flight' is already used by cases/vignettes/dvt-after-flight.json",
-        "give each case vignette a unique id",
+        "the id 'dvt-after-flight' is already used by cases/vignettes/dvt-after-flight.json, which keeps it: "
+        "this file is left out",
+        'give each case vignette its own id (rename the file and its "id"), or delete one of the two files',
     ),
     "misnamed--id-not-file-name.json": (
         "vignettes",
@@ -219,7 +221,7 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
         "vignettes",
         "$.next_steps.correct[0].step",
         "unknown next step 'ns_same_dya'",
-        "did you mean 'ns_same_day' or 'ns_self_care'?",
+        "did you mean 'ns_same_day'?",
     ),
     "step-twice--step-judged-twice.json": (
         "vignettes",
@@ -301,7 +303,7 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
         "conditions",
         "$.tell_apart[0].condition",
         "unknown condition 'piriformis_syndrome'",
-        "use an existing id (5 known), e.g. achilles_rupture, dvt, exercise_cramp, gastrocnemius_tear, sciatica",
+        "no known id is close to 'piriformis_syndrome': run `casebook ids --kind condition` to see all 5",
     ),
     "sciatica--own-look-alike.json": (
         "conditions",
