@@ -64,8 +64,8 @@ STYLE = """
 .cb-app :focus-visible, .cb-start :focus-visible, .cb-seminar :focus-visible, .cb-compare-box :focus-visible,
 .cb-export-box :focus-visible, .cb-alias-box :focus-visible { outline: 3px solid #1f5fa8 !important;
   outline-offset: 2px !important; }
-.cb-app .cb-feedback-box:focus, .cb-app .cb-feedback-box:focus-visible { outline: 3px solid #1f5fa8;
-  outline-offset: 2px; }
+.cb-app .cb-feedback-summary { font-weight: 600; color: #111; }
+.cb-app .cb-feedback-summary:focus { outline: 3px solid #1f5fa8; outline-offset: 2px; }
 </style>
 """
 
@@ -113,9 +113,10 @@ def transcript_html(
     if not entries:
         return f'<div class="cb-transcript"><h4>{text_html(heading)}</h4><p><i>{text_html(empty)}</i></p></div>'
     rows = "".join(f"<dt>{text_html(q)}</dt><dd>{text_html(a)}</dd>" for q, a in entries)
+    # It scrolls once long, so it is a named region keyboard users can focus and scroll with the arrow keys.
     return (
-        f'<div class="cb-transcript" aria-live="polite"><h4>{text_html(heading)} ({len(entries)})</h4>'
-        f"<dl>{rows}</dl></div>"
+        f'<div class="cb-transcript" tabindex="0" role="region" aria-label="{text_html(heading)}" aria-live="polite">'
+        f"<h4>{text_html(heading)} ({len(entries)})</h4><dl>{rows}</dl></div>"
     )
 
 

@@ -130,13 +130,17 @@ def test_views_follow_the_session_without_the_app_fanning_out_render():
 
 
 def test_the_feedback_takes_the_focus_after_submit(monkeypatch):
-    """Submit hands the keyboard focus to the feedback box (Submit itself becomes disabled)."""
+    """Submit hands the keyboard focus to the feedback's one-sentence summary (Submit itself becomes disabled)."""
     app = CaseApp(BOOK, CASE_ID)
     focused = []
-    monkeypatch.setattr(app.feedback.widget, "focus", lambda: focused.append("feedback"))
+    monkeypatch.setattr(app.feedback.summary, "focus", lambda: focused.append("feedback"))
     play_right(app)
     assert focused == ["feedback"]
-    assert app.feedback.widget.tabbable is False  # focusable from code, not an extra Tab stop
+    assert app.feedback.summary.tabbable is False  # focusable from code, not an extra Tab stop
+    assert (
+        app.feedback.summary.value
+        == "Feedback: your leading diagnosis is right; your next step is right. The details follow."
+    )
 
 
 def test_skip_to_diagnosis_moves_the_focus_to_the_first_diagnosis(monkeypatch):

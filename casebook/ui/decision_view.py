@@ -109,10 +109,8 @@ class DecisionView:
             self.render()
 
     def render(self) -> None:
-        """Lock the form once submitted; after a restart, clear it."""
+        """Lock the form once submitted; after a restart, clear it first and unlock it after (Submit last)."""
         locked = self.session.submitted
-        for control in (*self.ranks, self.confidence, self.next_step, self.reasoning, self.submit):
-            control.disabled = locked
         if not self.session.differential and not locked:
             for d in self.ranks:
                 d.value = ""
@@ -120,6 +118,8 @@ class DecisionView:
             self.confidence.value = DEFAULT_CONFIDENCE
             self.reasoning.value = ""
             self.status.value = ""
+        for control in (*self.ranks, self.confidence, self.next_step, self.reasoning, self.submit):
+            control.disabled = locked
 
     def close(self) -> None:
         """Stop following the session and close every widget this view built."""

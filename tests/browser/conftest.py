@@ -1,4 +1,4 @@
-"""Fixtures of the browser suite: Debian's Chromium, JupyterLab and Voila started (and stopped) by the tests themselves."""
+"""Fixtures of the browser suite: Debian's Chromium, JupyterLab and Voila, started and stopped by the tests."""
 
 from __future__ import annotations
 
@@ -93,7 +93,8 @@ def server_home() -> Iterator[Path]:
 
 
 def _serve(start: Callable[[], Server]) -> Iterator[Server]:
-    """Start a server for the session and stop it by process id at the end; a server that will not start fails the tests with its log."""
+    """Start a server for the session and stop it by process id at the end; a server that will not start fails the
+    tests with its log."""
     try:
         server = start()
     except RuntimeError as e:
@@ -104,7 +105,7 @@ def _serve(start: Callable[[], Server]) -> Iterator[Server]:
 
 @pytest.fixture(scope="session")
 def lab(server_home: Path) -> Iterator[Server]:
-    """JupyterLab rooted at the repo (loopback, token, free port, windowing mode off), stopped by process id at the end."""
+    """JupyterLab rooted at the repo (loopback, token, free port, windowing mode off), stopped by process id."""
     yield from _serve(lambda: start_lab(server_home / "lab"))
 
 
@@ -116,7 +117,7 @@ def voila(server_home: Path) -> Iterator[Server]:
 
 @pytest.fixture(scope="session")
 def voila_seminar(server_home: Path) -> Iterator[Server]:
-    """Voila serving only the seminar notebook at /, exactly as `make seminar` does, stopped by process id at the end."""
+    """Voila serving only the seminar notebook at /, exactly as `make seminar` does, stopped by process id."""
     yield from _serve(lambda: start_voila(server_home / "voila-seminar", REPO / SEMINAR_NOTEBOOK))
 
 

@@ -16,7 +16,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -49,7 +49,7 @@ CHROMIUM_MISSING = (
 # What a student reads when a widget cannot be shown (JupyterLab and Voila use the same words).
 WIDGET_ERROR = "Error displaying widget"
 
-# Payloads of tests/data/hostile (every text field there carries all of them), taken from the script that writes that folder.
+# Payloads of tests/data/hostile (every text field there carries all of them), from the script that writes that folder.
 _MADE_HOSTILE = runpy.run_path(str(REPO / "tests" / "data" / "hostile" / "make_hostile.py"))
 PAYLOADS = tuple(p for p in _MADE_HOSTILE["PAYLOADS"] if p.startswith("<"))
 RTL_TEXT = "עברית"
@@ -98,6 +98,7 @@ class Server:
     token: str = ""
     workdir: Path | None = None
     _log_file: object = field(default=None, repr=False)
+    root: Path = REPO  # the folder the server serves (notebook paths in its API are relative to it)
 
     def url(self, path: str) -> str:
         """Absolute URL for ``path`` (no leading slash), with the token when the server has one."""
@@ -179,14 +180,16 @@ def stop_process_tree(proc: subprocess.Popen, grace: float = 10.0) -> None:
 
 
 def wait_for_http(server: Server, path: str, timeout: float = 60.0) -> None:
-    """Poll ``path`` until the server answers (any status below 500); RuntimeError with the server's log when it dies or times out."""
+    """Poll ``path`` until the server answers (any status below 500); RuntimeError with the server's log when it dies
+    or times out."""
     url = server.base_url + path
     deadline = time.monotonic() + timeout
     last = ""
     while time.monotonic() < deadline:
         if server.proc.poll() is not None:
             raise RuntimeError(
-                f"{server.name} exited with code {server.proc.returncode} before answering {url}.\n--- its log ---\n{server.log_tail()}"
+                f"{server.name} exited with code {server.proc.returncode} before answering {url}.\n"
+                f"--- its log ---\n{server.log_tail()}"
             )
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
@@ -200,7 +203,8 @@ def wait_for_http(server: Server, path: str, timeout: float = 60.0) -> None:
             last = str(e)
         time.sleep(0.2)
     raise RuntimeError(
-        f"{server.name} did not answer {url} within {timeout:.0f} s (last error: {last}).\n--- its log ---\n{server.log_tail()}"
+        f"{server.name} did not answer {url} within {timeout:.0f} s (last error: {last}).\n"
+        f"--- its log ---\n{server.log_tail()}"
     )
 
 
@@ -265,7 +269,7 @@ def start_lab(workdir: Path, root: Path = REPO, timeout: float = 90.0) -> Server
     env = server_env(workdir, {"JUPYTERLAB_SETTINGS_DIR": str(settings)})
     log_path = workdir / "jupyterlab.log"
     proc, log = _spawn("JupyterLab", args, env, log_path, root)
-    server = Server("JupyterLab", proc, f"http://127.0.0.1:{port}/", log_path, token, workdir, log)
+    server = Server("JupyterLab", proc, f"http://127.0.0.1:{port}/", log_path, token, workdir, log, root)
     try:
         wait_for_http(server, "api", timeout)
     except Exception:
@@ -414,42 +418,54 @@ def lab_menu(page: Page, menu: str, item: str) -> None:
     page.locator(".lm-Menu-itemLabel").get_by_text(item, exact=True).click()
 
 
-def until_effect(page: Page, action: Callable[[], None], check: Callable[[], None], attempts: int = 6) -> None:
-    """Repeat a menu ``action`` until ``check`` (an expect-style call) passes within 5 s, at most ``attempts`` times."""
-    for attempt in range(1, attempts + 1):
-        action()
-        try:
-            check()
-            return
-        except AssertionError:
-            if attempt == attempts:
-                raise
+def kernel_state(lab: Server, notebook: str | Path) -> str:
+    """The execution state the server reports for the kernel of ``notebook``'s session ('' when it has none yet)."""
+    rel = Path(notebook).resolve().relative_to(lab.root) if Path(notebook).is_absolute() else Path(notebook)
+    with urllib.request.urlopen(lab.url("api/sessions"), timeout=10) as response:
+        sessions = json.load(response)
+    for session in sessions:
+        if session.get("path") == rel.as_posix() and session.get("kernel"):
+            return session["kernel"].get("execution_state", "")
+    return ""
+
+
+def wait_for_idle_kernel(page: Page, lab: Server, notebook: str | Path, timeout: float = NOTEBOOK_TIMEOUT) -> None:
+    """Wait until the notebook's kernel is started and idle, as the server and the notebook's toolbar both report.
+
+    JupyterLab 4.6 drops a menu command chosen while the notebook's session is still being set up (seen for Run All
+    under load), and its toolbar says "idle" for a moment before the session exists; the server's session list says
+    when the kernel really is idle. This waits on those states, never on a fixed time.
+    """
+    indicator = page.locator(f"{PANEL} .jp-Notebook-ExecutionIndicator")
+    deadline = time.monotonic() + timeout / 1000
+    while kernel_state(lab, notebook) != "idle":
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the kernel of {notebook} did not become idle within {timeout / 1000:.0f} s")
+        page.wait_for_timeout(100)  # polling interval of a state check, not a wait for an effect
+    expect(indicator).to_have_attribute("data-status", "idle", timeout=timeout)
 
 
 def open_in_lab(page: Page, lab: Server, notebook: str | Path, done_text: str) -> None:
-    """Open ``notebook`` in JupyterLab, clear its outputs, Run All, and wait until ``done_text`` (the last cell's output) shows."""
+    """Open ``notebook`` in JupyterLab, clear its outputs, Run All, and wait until ``done_text`` (the last cell's
+    output) shows.
+
+    Every step waits on a state: the kernel idle before a menu command (so none is dropped), no output left after
+    Clear, ``done_text`` rendered after Run All; never on a fixed time, so a loaded machine only makes it slower.
+    """
     page.goto(lab.url(lab_path(notebook)))
     page.locator(f"{PANEL} .jp-Cell").first.wait_for(timeout=NOTEBOOK_TIMEOUT)
     outputs = page.locator(f"{PANEL} .jp-OutputArea-output")
-    first_prompt = page.locator(f"{PANEL} .jp-CodeCell .jp-InputPrompt").first
-    # A menu command chosen while the notebook's session is still "initializing" can be dropped without a trace
-    # (JupyterLab 4.6; seen for Run All), so each is chosen again until its effect shows: no outputs left after
-    # Clear, and every prompt marked [*] (queued) at once after Run All.
-    until_effect(
-        page,
-        lambda: lab_menu(page, "Edit", "Clear Outputs of All Cells"),
-        lambda: expect(outputs).to_have_count(0, timeout=5_000),
-    )
-    until_effect(
-        page,
-        lambda: lab_menu(page, "Run", "Run All Cells"),
-        lambda: expect(first_prompt).not_to_have_text("[ ]:", timeout=5_000),
-    )
+    wait_for_idle_kernel(page, lab, notebook)
+    lab_menu(page, "Edit", "Clear Outputs of All Cells")
+    expect(outputs).to_have_count(0, timeout=NOTEBOOK_TIMEOUT)
+    wait_for_idle_kernel(page, lab, notebook)
+    lab_menu(page, "Run", "Run All Cells")
     expect(outputs.get_by_text(done_text).first).to_be_visible(timeout=NOTEBOOK_TIMEOUT)
 
 
 def open_in_voila(page: Page, voila: Server, notebook: str | Path | None, ready_selector: str = ".cb-app") -> None:
-    """Open ``notebook`` through Voila (None: the one notebook a single-notebook Voila serves) and wait until ``ready_selector`` is on screen."""
+    """Open ``notebook`` through Voila (None: the one notebook a single-notebook Voila serves) and wait until
+    ``ready_selector`` is on screen."""
     page.goto(voila.url(voila_path(notebook) if notebook is not None else ""), timeout=NOTEBOOK_TIMEOUT)
     expect(page.locator(ready_selector).first).to_be_visible(timeout=NOTEBOOK_TIMEOUT)
 
@@ -488,8 +504,14 @@ def play_expert_by_clicking(app: Locator, book, case, shots: Shots | None = None
     )
 
 
+def right_verdict(book, case) -> str:
+    """The verdict line the feedback shows for a right leading diagnosis, naming the case's condition."""
+    return f"Diagnosis: right. This is {book.conditions[case.diagnosis].name.en}."
+
+
 def check_case_page(page: Page, app: Locator, verdict: str, timeout: float = 20_000) -> None:
-    """The checks every play test makes: the feedback shows ``verdict``, no widget failed to display, the error log is empty."""
+    """The checks every play test makes: the feedback shows ``verdict``, no widget failed to display, the error log
+    is empty."""
     expect(app.locator(".cb-feedback-panel")).to_contain_text(verdict, timeout=timeout)
     check_no_errors(page, app, timeout)
 
@@ -513,7 +535,8 @@ def focus_direction(target: Locator) -> int:
 
 
 def tab_to(page: Page, target: Locator, limit: int = 300) -> dict[str, int]:
-    """Move the keyboard focus to ``target`` with Tab (or Shift+Tab when it lies behind); how often each key was pressed."""
+    """Move the keyboard focus to ``target`` with Tab (or Shift+Tab when it lies behind); how often each key was
+    pressed."""
     pressed = {"Tab": 0, "Shift+Tab": 0}
     for _ in range(limit):
         direction = focus_direction(target)
@@ -523,6 +546,29 @@ def tab_to(page: Page, target: Locator, limit: int = 300) -> dict[str, int]:
         page.keyboard.press(key)
         pressed[key] += 1
     raise AssertionError(f"the keyboard focus did not reach {target} in {limit} presses of Tab / Shift+Tab")
+
+
+def focus_outline(page: Page) -> dict:
+    """The focused element's outline as the browser draws it: style, width in px and colour as (r, g, b)."""
+    return page.evaluate(
+        """() => {
+            const st = getComputedStyle(document.activeElement);
+            const rgb = st.outlineColor.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number);
+            return {style: st.outlineStyle, width: parseFloat(st.outlineWidth), rgb: rgb,
+                    element: document.activeElement.className};
+        }"""
+    )
+
+
+def contrast_on_white(rgb: Iterable[float]) -> float:
+    """WCAG contrast ratio of a colour against white."""
+
+    def channel(c: float) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
 
 
 def choose_by_keyboard(page: Page, container: Locator, css_class: str, label: str, limit: int = 100) -> None:
@@ -545,7 +591,8 @@ def page_inertness(page: Page) -> dict:
     return page.evaluate(
         """() => ({
             pwned: typeof window.__pwned,
-            payload_scripts: [...document.querySelectorAll('script')].filter(s => /^(window|parent)\\.__pwned=1$/.test(s.textContent.trim())).length,
+            payload_scripts: [...document.querySelectorAll('script')]
+                .filter(s => /^(window|parent)\\.__pwned=1$/.test(s.textContent.trim())).length,
             img_onerror: document.querySelectorAll('img[onerror]').length,
             svg_onload: document.querySelectorAll('svg[onload]').length,
             javascript_links: document.querySelectorAll('a[href^="javascript:"]').length,
@@ -565,7 +612,8 @@ INERT = {
 
 
 def settle_images(page: Page) -> None:
-    """Wait until a broken image added now has fired its error handler: any payload image added earlier has fired by then too."""
+    """Wait until a broken image added now has fired its error handler: any payload image added earlier has fired by
+    then too."""
     page.evaluate(
         "() => { const i = new Image(); i.onerror = () => { window.__canary = 1; }; i.src = 'x?canary=' + Date.now(); }"
     )
@@ -576,3 +624,68 @@ def positive_control(page: Page) -> None:
     """Prove the inertness check can fail: insert one payload as raw HTML and see it run."""
     page.evaluate("() => document.body.insertAdjacentHTML('beforeend', '<img src=x onerror=\"window.__pwned=1\">')")
     page.wait_for_function("() => window.__pwned === 1")
+
+
+# ---------------------------------------------------------------- accessibility (axe-core)
+
+AXE_SCRIPT = REPO / "node_modules" / "axe-core" / "axe.min.js"
+AXE_MISSING = (
+    "axe-core is missing (node_modules/axe-core/axe.min.js): the accessibility tests need it. "
+    "Install it with `make node_modules` (npm ci, from package.json at the repo root)."
+)
+# The casebook's own top-level containers; JupyterLab's and Voila's own page chrome is not ours to fix.
+CASEBOOK_CONTAINERS = (".cb-start", ".cb-app", ".cb-seminar", ".cb-compare-box", ".cb-export-box", ".cb-alias-box")
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def run_axe(page: Page, containers: Iterable[str] = CASEBOOK_CONTAINERS) -> list[dict]:
+    """axe-core's violations inside the casebook's containers on the page (the outermost match of each selector).
+
+    Each violation: rule id, impact, help text and the failing nodes (CSS target, a snippet, axe's summary).
+    """
+    if not AXE_SCRIPT.is_file():
+        raise AssertionError(AXE_MISSING)
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE_SCRIPT))
+    return page.evaluate(
+        """async selectors => {
+            const all = selectors.join(', ');
+            const roots = [...document.querySelectorAll(all)].filter(el => !el.parentElement.closest(all));
+            if (!roots.length) throw new Error('no casebook container on the page: ' + all);
+            const result = await axe.run({include: roots}, {resultTypes: ['violations']});
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 200),
+                                          summary: n.failureSummary})),
+            }));
+        }""",
+        list(containers),
+    )
+
+
+def axe_by_impact(violations: list[dict]) -> dict[str, int]:
+    """How many rules fail at each impact (critical, serious, moderate, minor), with the failing node count."""
+    out: dict[str, int] = {}
+    for v in violations:
+        out[v["impact"] or "unknown"] = out.get(v["impact"] or "unknown", 0) + 1
+    return out
+
+
+def check_accessible(page: Page, where: str, folder: Path | None = None) -> list[dict]:
+    """Run axe-core on the casebook's content; fail on any serious or critical violation, listing each node.
+
+    The full result is written to ``folder/axe-<where>.json`` (for the report); moderate and minor ones are returned.
+    """
+    violations = run_axe(page)
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"axe-{where}.json").write_text(json.dumps(violations, indent=1), encoding="utf-8")
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    if blocking:
+        lines = [
+            f"{v['impact']} {v['id']} ({v['help']}): {n['target']}\n      {n['summary']}"
+            for v in blocking
+            for n in v["nodes"]
+        ]
+        raise AssertionError(f"axe-core on {where}: {len(blocking)} serious/critical rule(s)\n  " + "\n  ".join(lines))
+    return violations

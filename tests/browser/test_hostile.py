@@ -56,14 +56,16 @@ def test_hostile_folder_validates():
     """The hostile folder is valid: payloads in text fields are text, not errors."""
     result = validate(HOSTILE_CASES)
     assert result.returncode == 0, result.stdout + result.stderr
+    questions = len(json.loads((HOSTILE_CASES / "questions.json").read_text(encoding="utf-8"))["questions"])
     assert result.stdout.splitlines()[-2:] == [
-        f"{HOSTILE_CASES}: 1 valid case(s), 3 valid condition(s), 47 questions",
+        f"{HOSTILE_CASES}: 1 valid case(s), 3 valid condition(s), {questions} questions",
         "All valid.",
     ]
 
 
 def test_html_or_overlong_ids_are_rejected_with_a_clear_message(tmp_path):
-    """An id holding HTML, or longer than 64 characters, is rejected with the file, the JSON path, what is wrong and how to fix it."""
+    """An id holding HTML, or longer than 64 characters, is rejected with the file, the JSON path, what is wrong and
+    how to fix it."""
     folder = tmp_path / "hostile"
     shutil.copytree(HOSTILE_CASES, folder)
     case = json.loads((folder / "vignettes" / f"{HOSTILE_CASE}.json").read_text(encoding="utf-8"))
@@ -71,7 +73,10 @@ def test_html_or_overlong_ids_are_rejected_with_a_clear_message(tmp_path):
         (folder / "vignettes" / f"{file_name}.json").write_text(json.dumps({**case, "id": bad_id}), encoding="utf-8")
     result = validate(folder)
     assert result.returncode == 1
-    fix = "    how to fix: use lower-case letters, digits, '_' or '-' (start with a letter or digit, at most 64 characters)"
+    fix = (
+        "    how to fix: use lower-case letters, digits, '_' or '-' "
+        "(start with a letter or digit, at most 64 characters)"
+    )
     expected = [
         "hostile/vignettes/html-id.json",
         "  $.id: '<script>alert(1)</script>' is not a valid identifier",
@@ -90,7 +95,8 @@ HOSTILE_REASONING = '<script>window.__pwned=1</script> swollen <a href="javascri
 
 
 def play_hostile(page, shots, start) -> None:
-    """Save a hostile alias, open the hostile case from the picker, type hostile reasoning, play it, reveal its seminar, and check everything stayed text."""
+    """Save a hostile alias, open the hostile case from the picker, type hostile reasoning, play it, reveal its
+    seminar, and check everything (bank texts included) stayed text."""
     book = casebook.load(HOSTILE_CASES)
     case = book.cases[HOSTILE_CASE]
     name = book.conditions[case.diagnosis].name.en
@@ -120,6 +126,9 @@ def play_hostile(page, shots, start) -> None:
     for literal in (*PAYLOADS, RTL_TEXT, EMOJI_TEXT, " ".join(case.teaching_points[1].en.split())):
         assert literal in shown, f"not shown as literal text: {literal[:80]!r}"
     assert f"You wrote: “{HOSTILE_REASONING}”" in shown, "the student's typed reasoning is not echoed as literal text"
+    bank_texts = [t.title.en for t in book.bank.topics] + [book.bank.questions[q].text.en for q in case.key_questions]
+    for literal in bank_texts:
+        assert " ".join(literal.split()) in shown, f"bank text not shown as literal text: {literal[:80]!r}"
 
     seminar = page.locator(".cb-seminar").first
     progress = seminar.locator(".cb-seminar-progress")
@@ -142,14 +151,16 @@ def play_hostile(page, shots, start) -> None:
 
 
 def test_hostile_text_is_inert_in_lab(page, shots, lab, scratch):
-    """In JupyterLab the hostile case, its conditions, its seminar and a hostile alias render as literal text: no script runs, no dialog opens."""
+    """In JupyterLab the hostile bank, case, conditions, seminar and alias render as literal text: no script runs,
+    no dialog opens."""
     notebook = hostile_notebook(scratch, "lab-hostile.ipynb")
     open_in_lab(page, lab, notebook, done_text="hostile notebook ready:")
     play_hostile(page, shots, page.locator(".cb-start").first)
 
 
 def test_hostile_text_is_inert_in_voila(page, shots, voila, scratch):
-    """In Voila the hostile case, its conditions, its seminar and a hostile alias render as literal text: no script runs, no dialog opens."""
+    """In Voila the hostile bank, case, conditions, seminar and alias render as literal text: no script runs, no
+    dialog opens."""
     notebook = hostile_notebook(scratch, "voila-hostile.ipynb")
     open_in_voila(page, voila, notebook, ready_selector=".cb-start")
     play_hostile(page, shots, page.locator(".cb-start").first)

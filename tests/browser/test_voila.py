@@ -5,11 +5,16 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import PLAY_NOTEBOOK, check_case_page, check_no_errors, open_in_voila, play_expert_by_clicking
+from .helpers import (
+    PLAY_NOTEBOOK,
+    check_case_page,
+    check_no_errors,
+    open_in_voila,
+    play_expert_by_clicking,
+    right_verdict,
+)
 
 pytestmark = pytest.mark.browser
-
-DVT_RIGHT = "Diagnosis: right. This is Deep vein thrombosis (DVT)."
 
 
 def test_play_a_case_in_voila(page, shots, voila, book, dvt_case):
@@ -19,7 +24,7 @@ def test_play_a_case_in_voila(page, shots, voila, book, dvt_case):
     shots("case-shown")
     expect(app.locator(".cb-complaint")).to_contain_text(dvt_case.presenting_complaint.en)
     play_expert_by_clicking(app, book, dvt_case, shots)
-    check_case_page(page, app, DVT_RIGHT)
+    check_case_page(page, app, right_verdict(book, dvt_case))
     app.locator(".cb-feedback-panel").scroll_into_view_if_needed()
     shots("feedback")
 
@@ -40,7 +45,8 @@ def expected_reveal(book, case) -> list[tuple[str, str]]:
 
 
 def test_seminar_reveals_step_by_step_in_voila(page, shots, voila_seminar, book, dvt_case):
-    """Served as `make seminar` serves it, Next reveals one step at a time: complaint first, each key answer in turn, the diagnosis and the comparison only at the end."""
+    """Served as `make seminar` serves it, Next reveals one step at a time: complaint first, each key answer in turn,
+    the diagnosis and the comparison only at the end."""
     open_in_voila(page, voila_seminar, None, ready_selector=".cb-seminar")
     seminar = page.locator(".cb-seminar").first
     seminar.locator(".cb-seminar-case select").select_option(value=dvt_case.title.en)
@@ -71,3 +77,29 @@ def test_seminar_reveals_step_by_step_in_voila(page, shots, voila_seminar, book,
         shots(f"step-{kind}")
     expect(seminar.locator(".cb-seminar-next")).to_be_disabled()
     check_no_errors(page, seminar)
+
+
+def test_seminar_keeps_the_keyboard_focus_after_the_last_step(page, voila_seminar):
+    """Pressing Enter on Next at the last step disables Next and moves the focus to Start over, not the page body;
+    Enter on Back at the second step moves it to Next."""
+    open_in_voila(page, voila_seminar, None, ready_selector=".cb-seminar")
+    seminar = page.locator(".cb-seminar").first
+    progress, nxt = seminar.locator(".cb-seminar-progress"), seminar.locator(".cb-seminar-next")
+    expect(progress).to_contain_text("Step 1 of ")
+    total = int(progress.inner_text().split(" of ")[1].split(":")[0])
+    nxt.focus()
+    for n in range(2, total + 1):
+        expect(nxt).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(progress).to_contain_text(f"Step {n} of {total}")
+    expect(nxt).to_be_disabled()
+    expect(seminar.locator(".cb-seminar-restart")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(progress).to_contain_text(f"Step 1 of {total}")
+    nxt.focus()
+    page.keyboard.press("Enter")
+    expect(progress).to_contain_text(f"Step 2 of {total}")
+    seminar.locator(".cb-seminar-back").focus()
+    page.keyboard.press("Enter")
+    expect(progress).to_contain_text(f"Step 1 of {total}")
+    expect(nxt).to_be_focused()

@@ -1,0 +1,75 @@
+"""axe-core 4.14 in Chromium on the casebook's own content: no serious or critical violation on any page.
+
+Scope: axe runs on the casebook's containers only (.cb-start, .cb-app, .cb-seminar, .cb-compare-box, .cb-export-box,
+.cb-alias-box). JupyterLab's and Voila's own page chrome (menus, toolbars, the page frame, notebook output that is
+not a casebook view) is not ours and is left out on purpose. Moderate and minor findings are written to
+test-output/browser/<test>/axe-<page>.json for review but do not fail the test.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from .helpers import (
+    PLAY_NOTEBOOK,
+    artefact_folder,
+    ask_by_clicking,
+    check_accessible,
+    check_case_page,
+    decide_by_clicking,
+    open_in_voila,
+    right_verdict,
+)
+
+pytestmark = pytest.mark.browser
+
+START_NOTEBOOK = "notebooks/00-start-here.ipynb"
+PROGRESS_NOTEBOOK = "notebooks/student/04-my-progress.ipynb"
+
+
+def test_start_page_has_no_serious_violation(page, request, voila):
+    """The start page (alias box, picker) and the case it opens pass axe-core without a serious or critical finding."""
+    open_in_voila(page, voila, START_NOTEBOOK, ready_selector=".cb-start .cb-picker")
+    folder = artefact_folder(request.node.name)
+    check_accessible(page, "start-page", folder)
+    start = page.locator(".cb-start").first
+    start.locator(".cb-play").click()
+    expect(start.locator(".cb-app .cb-question").first).to_be_visible()
+    check_accessible(page, "start-page-with-case", folder)
+
+
+def test_played_case_with_feedback_has_no_serious_violation(page, request, voila, book, dvt_case):
+    """A case in Voila passes axe-core without a serious or critical finding mid-play (asked questions marked, which
+    checks their colours while the buttons are enabled) and with its feedback shown."""
+    open_in_voila(page, voila, PLAY_NOTEBOOK)
+    app = page.locator(".cb-app").first
+    folder = artefact_folder(request.node.name)
+    ask_by_clicking(app, dvt_case.key_questions, len(book.bank.questions))
+    expect(app.locator(".cb-question.cb-asked")).to_have_count(len(dvt_case.key_questions))
+    check_accessible(page, "case-mid-play", folder)
+    step = book.bank.next_steps[dvt_case.correct_steps[0].step].text.en
+    decide_by_clicking(app, book.conditions[dvt_case.diagnosis].name.en, step)
+    check_case_page(page, app, right_verdict(book, dvt_case))
+    check_accessible(page, "case-with-feedback", folder)
+
+
+def test_my_progress_has_no_serious_violation(page, request, voila):
+    """The My progress page's casebook widgets (the export box) pass axe-core without a serious or critical finding."""
+    open_in_voila(page, voila, PROGRESS_NOTEBOOK, ready_selector=".cb-export-box")
+    check_accessible(page, "my-progress", artefact_folder(request.node.name))
+
+
+def test_seminar_has_no_serious_violation(page, request, voila_seminar):
+    """The Voila seminar, every step revealed, passes axe-core without a serious or critical finding."""
+    open_in_voila(page, voila_seminar, None, ready_selector=".cb-seminar")
+    seminar = page.locator(".cb-seminar").first
+    folder = artefact_folder(request.node.name)
+    check_accessible(page, "seminar-first-step", folder)
+    progress = seminar.locator(".cb-seminar-progress")
+    expect(progress).to_contain_text("Step 1 of ")
+    total = int(progress.inner_text().split(" of ")[1].split(":")[0])
+    for n in range(2, total + 1):
+        seminar.locator(".cb-seminar-next").click()
+        expect(progress).to_contain_text(f"Step {n} of {total}")
+    check_accessible(page, "seminar-all-steps", folder)
