@@ -13,7 +13,8 @@ PORT ?= 8888
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := test
-.PHONY: install lab test test-fast lint format lock binder-link validate seminar bench chromium notebooks clean
+.PHONY: install lab test test-fast lint format lock binder-link validate seminar bench chromium notebooks clean \
+	hub hub-demo hub-users hub-users-remove hub-stop
 
 $(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -47,21 +48,36 @@ node_modules: package.json package-lock.json ## Node tools (axe-core for the bro
 test: $(STAMP) chromium node_modules lint ## run every test: lint, unit, data, notebooks (nbval), browser
 	$(PY) -m pytest --nbval-lax --nbval-current-env -p no:randomly $(PYTEST_ARGS)
 
-test-fast: $(STAMP) ## unit and data tests only (no notebooks, no browser)
-	$(PY) -m pytest tests -m "not browser" $(PYTEST_ARGS)
+test-fast: $(STAMP) ## unit and data tests only (no notebooks, no browser, no class server)
+	$(PY) -m pytest tests -m "not browser and not hub" $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff: lint and formatting (make format rewrites the files)
-	$(VENV)/bin/ruff check casebook tests benchmarks conftest.py .ci
-	$(VENV)/bin/ruff format --check casebook tests benchmarks conftest.py .ci
+	$(VENV)/bin/ruff check casebook tests benchmarks deploy conftest.py .ci
+	$(VENV)/bin/ruff format --check casebook tests benchmarks deploy conftest.py .ci
 
 format: $(STAMP) ## ruff format the code in place
-	$(VENV)/bin/ruff format casebook tests benchmarks conftest.py .ci
+	$(VENV)/bin/ruff format casebook tests benchmarks deploy conftest.py .ci
 
 validate: $(STAMP) ## validate the bundled cases
 	$(VENV)/bin/casebook validate
 
 seminar: $(STAMP) ## serve the seminar notebook with Voila (no code shown)
 	$(VENV)/bin/voila --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 notebooks/teacher/02-seminar.ipynb
+
+hub: $(STAMP) node_modules ## the class server: JupyterHub for the class list, one Unix user per student (as root; README "Run a class server")
+	$(PY) deploy/hub/hubctl.py start
+
+hub-demo: $(STAMP) node_modules ## the class server without isolation (every student's server runs as you): to try it, not for a class
+	HUB_MODE=demo $(PY) deploy/hub/hubctl.py start
+
+hub-users: $(STAMP) ## create a Unix user and a private home for everyone on the class list (as root; run again after adding names)
+	$(PY) deploy/hub/hubctl.py users create
+
+hub-users-remove: $(STAMP) ## delete the class list's Unix users and their homes, with their progress (asks first)
+	$(PY) deploy/hub/hubctl.py users remove
+
+hub-stop: $(STAMP) ## stop the class server: the hub, its proxy and every student's server
+	$(PY) deploy/hub/hubctl.py stop
 
 bench: $(STAMP) chromium node_modules ## speed and memory figures (benchmarks/), never part of the tests
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
