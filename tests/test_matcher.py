@@ -1,4 +1,4 @@
-"""The free-recall matcher: typed questions -> bank questions (accuracy, normalisation, statuses, nb data, CLI)."""
+"""The free-recall matcher: typed questions -> bank questions (accuracy in en/nb/da, normalisation, statuses, CLI)."""
 
 from __future__ import annotations
 
@@ -38,69 +38,81 @@ BOOK = casebook.load()
 BANK = BOOK.bank
 TYPED_FILE = Path(__file__).parent / "data" / "typed_questions.json"
 TYPED = json.loads(TYPED_FILE.read_text(encoding="utf-8"))["questions"]
+# Norwegian Bokmål and Danish: typed questions of their own (not translations of the English file), same format.
+TYPED_BY_LANG = {"en": TYPED} | {
+    lang: json.loads((TYPED_FILE.parent / f"typed_questions_{lang}.json").read_text(encoding="utf-8"))["questions"]
+    for lang in ("nb", "da")
+}
+LANGS = tuple(TYPED_BY_LANG)
 REQUIRED_ACCURACY = 0.85
 
 
-def top1(item: dict) -> str | None:
+def top1(item: dict, lang: str = "en") -> str | None:
     """The matcher's answer for one typed question: the best question id, or None for 'no good match'."""
-    result = match(BANK, item["text"])
+    result = match(BANK, item["text"], lang=lang)
     return None if result.is_none else result.best.question_id
 
 
 # ---------------------------------------------------------------- the typed-question data and accuracy
 
 
-def test_top1_accuracy_over_the_typed_questions_is_at_least_85_percent():
+@pytest.mark.parametrize("lang", LANGS)
+def test_top1_accuracy_over_the_typed_questions_is_at_least_85_percent(lang):
     """The best match is the expected question (or 'no good match' where none is expected) for >= 85 % of the file."""
-    misses = [(item["text"], item["expected"], top1(item)) for item in TYPED]
+    typed = TYPED_BY_LANG[lang]
+    misses = [(item["text"], item["expected"], top1(item, lang)) for item in typed]
     misses = [m for m in misses if m[1] != m[2]]
-    accuracy = 1 - len(misses) / len(TYPED)
-    print(f"top-1 accuracy: {accuracy:.1%} over {len(TYPED)} typed questions; misses: {misses}")
+    accuracy = 1 - len(misses) / len(typed)
+    print(f"top-1 accuracy ({lang}): {accuracy:.1%} over {len(typed)} typed questions; misses: {misses}")
     assert accuracy >= REQUIRED_ACCURACY, misses
 
 
-def test_the_typed_questions_cover_the_bank_and_include_questions_it_lacks():
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_typed_questions_cover_the_bank_and_include_questions_it_lacks(lang):
     """At least 60 typed questions, each expected id a bank question, every topic covered, some expecting none."""
-    expected = [item["expected"] for item in TYPED]
-    assert len(TYPED) >= 60
+    expected = [item["expected"] for item in TYPED_BY_LANG[lang]]
+    assert len(expected) >= 60
     assert set(expected) - {None} <= set(BANK.questions)
     assert {BANK.questions[e].topic for e in expected if e} == {t.id for t in BANK.topics}
     assert expected.count(None) >= 5
 
 
-def test_no_typed_question_copies_a_bank_phrasing_or_text():
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_typed_question_copies_a_bank_phrasing_or_text(lang):
     """The typed questions were written independently: none equals a bank phrasing or question text word for word.
 
     Compared after case, punctuation, contractions and plurals are normalised (not after stop words and lay words
     are dropped or mapped: "how long has this been going on" and "how long have you had it?" are different
     questions that only the matcher should find alike).
     """
-    table = language_table("en")
+    table = language_table(lang)
 
     def form(text: str) -> tuple[str, ...]:
         return tuple(table.stem(w) for w in table.words(text))
 
-    bank_forms = {form(p) for q in BANK.questions.values() for p in (*q.words_for("phrasings"), q.text.en)}
-    copies = [item["text"] for item in TYPED if form(item["text"]) in bank_forms]
+    bank_forms = {form(p) for q in BANK.questions.values() for p in (*q.words_for("phrasings", lang), q.text.get(lang))}
+    copies = [item["text"] for item in TYPED_BY_LANG[lang] if form(item["text"]) in bank_forms]
     assert copies == []
 
 
-def test_every_bank_question_has_english_phrasings_and_keywords():
-    """Each question carries 3-6 English phrasings and at least one keyword for the matcher."""
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_bank_question_has_phrasings_and_keywords_in_each_language(lang):
+    """Each question carries 3-6 phrasings and at least one keyword for the matcher, in English, Bokmål and Danish."""
     thin = [
         q.id
         for q in BANK.questions.values()
-        if not 3 <= len(q.words_for("phrasings")) <= 6 or not q.words_for("keywords")
+        if not 3 <= len(q.words_for("phrasings", lang)) <= 6 or not q.words_for("keywords", lang)
     ]
     assert thin == []
 
 
-def test_every_bank_phrasing_finds_its_own_question_first():
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_bank_phrasing_finds_its_own_question_first(lang):
     """A phrasing typed as the bank has it ranks its own question first (no phrasing shared by two questions)."""
     strays = []
     for q in BANK.questions.values():
-        for phrasing in q.words_for("phrasings"):
-            best = match(BANK, phrasing).best
+        for phrasing in q.words_for("phrasings", lang):
+            best = match(BANK, phrasing, lang=lang).best
             if best is None or best.question_id != q.id:
                 strays.append((q.id, phrasing, best))
     assert strays == []
@@ -368,6 +380,99 @@ def test_the_bundled_tables_have_english_and_refuse_unknown_languages():
     assert "en" in matcher.languages()
     with pytest.raises(ValueError, match="add a 'xx' object to casebook/data/lay_words.json"):
         match(BANK, "snap?", lang="xx")
+
+
+# ---------------------------------------------------------------- Norwegian and Danish: the bundled tables
+
+
+def test_the_bundled_tables_include_norwegian_and_danish():
+    """nb and da ship beside en, so the recall mode and `casebook match --lang nb|da` work on the bundled bank."""
+    assert {"en", "nb", "da"} <= set(matcher.languages())
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "other"),
+    [
+        ("nb", "leggen", "legg"),
+        ("nb", "beina", "beinet"),
+        ("nb", "ben", "bein"),
+        ("nb", "smertene", "smerte"),
+        ("nb", "natta", "natten"),
+        ("nb", "føttene", "fot"),
+        ("nb", "nummenhet", "nummen"),
+        ("da", "læggen", "læg"),
+        ("da", "benene", "benet"),
+        ("da", "smerterne", "smerte"),
+        ("da", "natten", "nat"),
+        ("da", "fødderne", "fod"),
+        ("da", "tæerne", "tå"),
+        ("da", "følelsesløshed", "følelsesløs"),
+    ],
+)
+def test_norwegian_and_danish_inflections_share_a_stem(lang, one, other):
+    """Definite, plural and -het/-hed forms normalise like the base word (leggen/legg, læggen/læg, natta/natten)."""
+    assert normalise(one, lang) == normalise(other, lang)
+    assert normalise(one, lang) != ()
+
+
+@pytest.mark.parametrize(
+    ("lang", "lay", "bank_word"),
+    [
+        ("nb", "maurkryp", "prikking"),
+        ("nb", "prikker", "prikking"),
+        ("nb", "blodproppen", "blodpropp"),
+        ("nb", "p-piller", "p-pille"),
+        ("nb", "tisse", "urin"),
+        ("nb", "tissen", "urin"),
+        ("nb", "vont", "vondt"),
+        ("nb", "hovent", "hevelse"),
+        ("nb", "sukkersyke", "diabetes"),
+        ("nb", "leggkramper", "krampe i leggen"),
+        ("nb", "sliten", "trett"),
+        ("da", "sovende fornemmelse", "prikken"),
+        ("da", "myrekryb", "prikken"),
+        ("da", "blodproppen", "blodprop"),
+        ("da", "p-piller", "p-pille"),
+        ("da", "tisse", "urin"),
+        ("da", "ont", "ondt"),
+        ("da", "hævet", "hævelse"),
+        ("da", "sukkersyge", "diabetes"),
+        ("da", "lægkramper", "krampe i læggen"),
+        ("da", "genstande", "alkohol"),
+    ],
+)
+def test_norwegian_and_danish_lay_words_map_to_the_bank_vocabulary(lang, lay, bank_word):
+    """A student's lay word, compound or typo in nb/da normalises like the bank's word for it."""
+    assert normalise(lay, lang) == normalise(bank_word, lang)
+    assert normalise(lay, lang) != ()
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "other"),
+    [
+        ("da", "ryger", "ryggen"),
+        ("da", "cigaretter", "ryggen"),
+        ("da", "værre", "være"),
+        ("nb", "ett", "etter"),
+        ("nb", "hvor lenge", "hvor"),
+        ("da", "hvor længe", "hvor"),
+        ("nb", "slag", "hjerneslag"),
+        ("nb", "veier", "vei"),
+    ],
+)
+def test_norwegian_and_danish_words_that_stem_alike_stay_apart(lang, one, other):
+    """Smoking is not the back, 'worse' not 'be', 'one' not 'after', 'how long' not 'where', a blow not a stroke."""
+    assert normalise(one, lang) != normalise(other, lang)
+    assert normalise(one, lang) != ()
+
+
+@pytest.mark.parametrize(("lang", "typed"), [("nb", "noe maurkryp i leggen?"), ("da", "sovende fornemmelse i læggen?")])
+def test_cli_match_in_norwegian_and_danish_prints_the_question_in_that_language(lang, typed, capsys):
+    """`casebook match --lang nb|da` finds the calf-tingling question from a lay word and shows its nb/da text."""
+    assert main(["match", typed, "--lang", lang]) == 0
+    first_row = capsys.readouterr().out.splitlines()[3]
+    assert first_row.startswith("q_tingling_calf ")
+    assert BANK.questions["q_tingling_calf"].text.get(lang) in first_row
 
 
 # ---------------------------------------------------------------- the command line
