@@ -390,6 +390,19 @@ def test_the_bundled_tables_include_norwegian_and_danish():
     assert {"en", "nb", "da"} <= set(matcher.languages())
 
 
+def test_the_bundled_lay_words_file_repeats_no_key():
+    """No language, lay word or other key appears twice in one object of lay_words.json (JSON keeps only the last)."""
+    repeated: list[str] = []
+
+    def collect(pairs: list[tuple[str, object]]) -> dict:
+        keys = [k for k, _ in pairs]
+        repeated.extend(k for k in set(keys) if keys.count(k) > 1)
+        return dict(pairs)
+
+    json.loads(matcher.LAY_WORDS_FILE.read_text(encoding="utf-8"), object_pairs_hook=collect)
+    assert repeated == []
+
+
 @pytest.mark.parametrize(
     ("lang", "one", "other"),
     [
