@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from classroom import copy_notebooks  # noqa: E402 - after the path line above
+from classroom.folders import copy_notebooks  # noqa: E402 - after the path line above
 
 
 def main() -> None:

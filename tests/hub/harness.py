@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import re
 import secrets
 import shutil
@@ -160,7 +161,7 @@ class ClassServer:
         found = {}
         for name in (self.teacher, *self.students):
             if classroom.user_exists(name):
-                pids = classroom._pids_of_uid(classroom.pwd.getpwnam(name).pw_uid)
+                pids = classroom.pids_of_uid(pwd.getpwnam(name).pw_uid)
                 if pids:
                     found[name] = pids
         return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import shutil
 import socket
 import stat
@@ -81,7 +82,7 @@ def test_homes_and_hand_in_folders_have_the_designed_permissions(played, hub, na
     handin = settings.handin.stat()
     assert (stat.S_IMODE(handin.st_mode), handin.st_uid, handin.st_gid) == (0o751, 0, gid)
     for role in ("alice", "bob"):
-        uid = classroom.pwd.getpwnam(names[role]).pw_uid
+        uid = pwd.getpwnam(names[role]).pw_uid
         home = (settings.homes / names[role]).stat()
         assert (stat.S_IMODE(home.st_mode), home.st_uid) == (0o700, uid)
         folder = (settings.handin / names[role]).stat()
