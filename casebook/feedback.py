@@ -322,8 +322,8 @@ def reasoning_rule(a: Attempt) -> list[FeedbackItem]:
 
 
 def deciding_findings(a: Attempt) -> list[str]:
-    """What decides the case, one line per key finding: the case's own wording (its optional ``text``), else the text
-    of the diagnosis's key feature it stands for; never an empty line."""
+    """What decides the case, one entry per key finding: the case's own wording (its optional ``text``), else the text
+    of the diagnosis's key feature it stands for; never an empty entry."""
     out: list[str] = []
     for kf in a.case.key_findings:
         own = a.t(kf.text)

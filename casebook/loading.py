@@ -473,6 +473,7 @@ class _Folder:
     root: Path | None  # file names in problems are relative to root.parent (None: full paths)
     bundled: bool = False
     own_bank: bool = False
+    role: str = "added cases"
     read_conditions: bool = True
     read_cases: bool = True
     names: dict[str, Path] = field(default_factory=dict)
@@ -502,21 +503,25 @@ def _plan(folders: tuple[Path, ...], include_bundled: bool, problems: list[Probl
             given.append(f)
     own = [f for f in given if (f / BANK_FILE).is_file()]
     if own:
-        base = _Folder(own[0], own[0], bundled=_same_folder(own[0], bundled), own_bank=True)
+        is_bundled = _same_folder(own[0], bundled)
+        role = "bundled cases" if is_bundled else "its own question bank"
+        base = _Folder(own[0], own[0], bundled=is_bundled, own_bank=True, role=role)
         rest = [f for f in given if f is not own[0]]
     else:
-        base = _Folder(bundled, bundled, bundled=True, own_bank=True, read_cases=include_bundled)
+        role = "bundled cases" if include_bundled else "bundled question bank and conditions"
+        base = _Folder(bundled, bundled, bundled=True, own_bank=True, role=role, read_cases=include_bundled)
         rest = [f for f in given if not _same_folder(f, bundled)]
     plan = [base]
     if own and not (base.path / CONDITIONS_DIR).is_dir():
         # a folder with its own bank but no conditions/ uses the bundled condition texts
-        plan.append(_Folder(bundled, bundled, bundled=True, read_cases=False))
+        plan.append(_Folder(bundled, bundled, bundled=True, role="bundled conditions", read_cases=False))
     for f in rest:
-        plan.append(_Folder(f, f))
+        folder = _Folder(f, f)
+        plan.append(folder)
         if (f / BANK_FILE).is_file():
             problems.append(
                 Problem(
-                    display_name(f / BANK_FILE, f),
+                    folder.name(f / BANK_FILE),
                     "",
                     f"a second question bank: this casebook uses {display_name(base.path / BANK_FILE, base.root)}, "
                     "so this file is not read",
@@ -648,6 +653,7 @@ def _summary(folder: _Folder, problems: list[Problem]) -> CasesFolder:
         tuple(folder.cases),
         tuple(folder.conditions),
         tuple(files),
+        folder.role,
     )
 
 

@@ -349,17 +349,17 @@ class CasesFolder:
 
     path: str
     bundled: bool = False
-    own_bank: bool = False
+    own_bank: bool = False  # the casebook's question bank comes from this folder
     cases: tuple[str, ...] = ()
     conditions: tuple[str, ...] = ()
     problem_files: tuple[str, ...] = ()  # the path of each of its files with a problem, as it can be opened
+    role: str = "added cases"  # what it gives: bundled cases, its own question bank, added cases, bundled conditions
 
     def summary(self, questions: int) -> str:
-        """One line: where, what loaded, and how many files have problems."""
-        kind = "bundled cases" if self.bundled else ("own question bank" if self.own_bank else "added cases")
-        line = f"{self.path} ({kind}): {len(self.cases)} valid case(s), {len(self.conditions)} valid condition(s)" + (
-            f", {questions} questions" if self.own_bank or self.bundled else ""
-        )
+        """One line: where, what it gives, what loaded, and how many files have problems."""
+        line = f"{self.path} ({self.role}): {len(self.cases)} valid case(s), {len(self.conditions)} valid condition(s)"
+        if self.own_bank:
+            line += f", {questions} questions"
         if self.problem_files:
             line += f"; {len(self.problem_files)} file(s) with problems"
         return line

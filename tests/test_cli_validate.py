@@ -95,9 +95,9 @@ def test_mixed_folder_still_loads_every_valid_case(mixed_dir):
 def test_mixed_folder_summary_counts_the_valid_cases(mixed_dir, mixed_validate):
     """The summary line gives the folder's valid cases and conditions, then the path of each broken file under it."""
     lines = mixed_validate.stdout.splitlines()
-    where = next(i for i, line in enumerate(lines) if line.startswith(f"{mixed_dir} (own question bank): "))
+    where = next(i for i, line in enumerate(lines) if line.startswith(f"{mixed_dir} (its own question bank): "))
     assert lines[where].startswith(
-        f"{mixed_dir} (own question bank): {len(VALID_CASES)} valid case(s), {len(CONDITION_IDS)} valid condition(s), "
+        f"{mixed_dir} (its own question bank): {len(VALID_CASES)} valid case(s), {len(CONDITION_IDS)} valid condition(s), "
     )
     assert lines[where].endswith(f"; {len(MIXED)} file(s) with problems")
     listed = lines[where + 1 : where + 1 + len(MIXED)]
