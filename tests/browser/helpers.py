@@ -23,6 +23,8 @@ from urllib.parse import quote
 
 from playwright.sync_api import Browser, Locator, Page, Playwright, expect
 
+from casebook.ui import JUPYTER_DATA, VOILA_TEMPLATE
+
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 OUTPUT = REPO / "test-output" / "browser"
@@ -279,10 +281,20 @@ def start_lab(workdir: Path, root: Path = REPO, timeout: float = 90.0) -> Server
 
 
 def start_voila(workdir: Path, target: Path = REPO, timeout: float = 60.0) -> Server:
-    """Voila on loopback and a free port, serving ``target`` (a folder: /voila/render/<path>; a notebook: /)."""
+    """Voila on loopback and a free port, serving ``target`` (a folder: /voila/render/<path>; a notebook: /), with the
+    casebook's template (Voila's lab template plus a main landmark)."""
     port = free_port()
-    args = [str(VENV_BIN / "voila"), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", str(target)]
-    env = server_env(workdir)
+    args = [
+        str(VENV_BIN / "voila"),
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        f"--template={VOILA_TEMPLATE}",
+        str(target),
+    ]
+    env = server_env(
+        workdir, {"JUPYTER_PATH": os.pathsep.join(filter(None, [str(JUPYTER_DATA), os.environ.get("JUPYTER_PATH")]))}
+    )
     log_path = workdir / "voila.log"
     proc, log = _spawn("Voila", args, env, log_path, REPO)
     server = Server("Voila", proc, f"http://127.0.0.1:{port}/", log_path, "", workdir, log)

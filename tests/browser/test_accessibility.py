@@ -39,6 +39,15 @@ def test_start_page_has_no_serious_violation(page, request, voila):
     check_accessible(page, "start-page-with-case", folder)
 
 
+def test_voila_pages_have_one_main_landmark_holding_the_casebook(page, voila, voila_seminar):
+    """Served with the casebook's Voila template, a page has exactly one main landmark and the casebook is inside it."""
+    for server, notebook, selector in ((voila, PLAY_NOTEBOOK, ".cb-app"), (voila_seminar, None, ".cb-seminar")):
+        open_in_voila(page, server, notebook, ready_selector=selector)
+        main = page.locator("main, [role=main]")
+        expect(main).to_have_count(1)
+        expect(main.locator(selector).first).to_be_visible()
+
+
 def test_played_case_with_feedback_has_no_serious_violation(page, request, voila, book, dvt_case):
     """A case in Voila passes axe-core without a serious or critical finding mid-play (asked questions marked, which
     checks their colours while the buttons are enabled) and with its feedback shown."""
