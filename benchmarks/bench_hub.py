@@ -122,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     students = tuple(names[r] for r in roles[1:])
     server = ClassServer.create(names["teacher"], students)
     figures: dict = {"students": args.students, "cores": os.cpu_count(), "mem_total_mib": None}
+    figures["load_average_at_start"] = round(os.getloadavg()[0], 1)  # other work on the machine skews the times
     kernels: list[Kernel] = []
     try:
         available_before = mem_available()
@@ -208,11 +209,15 @@ def main(argv: list[str] | None = None) -> int:
         for kernel in kernels:
             kernel.connect(timeout=600)
         figures["kernels_answering_after_restart"] = sum(k.run("print(1)").strip() == "1" for k in kernels)
-        per_student = (available_before - available_open) / len(logged)
-        figures["mib_per_student_with_case_open"] = round(per_student, 1)
+        figures["mem_available_drop_per_student_mib"] = round((available_before - available_open) / len(logged), 1)
         for line in Path("/proc/meminfo").read_text().splitlines():
             if line.startswith("MemTotal:"):
                 figures["mem_total_mib"] = round(int(line.split()[1]) / 1024)
+    except BaseException:
+        logs = REPO / "benchmarks" / "results" / "hub-logs"
+        server.keep_logs(logs)
+        print(f"bench_hub.py failed; the hub's and the proxy's logs are in {logs}", file=sys.stderr)
+        raise
     finally:
         for kernel in kernels:
             kernel.close()
@@ -236,7 +241,7 @@ def both(pairs: list[tuple[float, float]] | tuple[float, float] | None) -> str:
     """RSS and PSS of one process, or their medians over several."""
     if not pairs:
         return "-"
-    if isinstance(pairs, tuple):
+    if isinstance(pairs[0], (int, float)):  # one process: (rss, pss)
         return f"RSS {pairs[0]:.0f} MiB, PSS {pairs[1]:.0f} MiB"
     rss, pss = (statistics.median(p[i] for p in pairs) for i in (0, 1))
     return f"RSS median {rss:.0f} MiB, PSS median {pss:.0f} MiB (n={len(pairs)})"
@@ -244,7 +249,10 @@ def both(pairs: list[tuple[float, float]] | tuple[float, float] | None) -> str:
 
 def report(f: dict) -> None:
     mem, burst, sub, avail = f["rss_pss_mib"], f["spawn_burst"], f["submit_all_at_once"], f["mem_available_mib"]
-    print(f"class server, {f['students']} simulated students, {f['cores']} cores, {f['mem_total_mib']} MiB memory")
+    print(
+        f"class server, {f['students']} simulated students, {f['cores']} cores, {f['mem_total_mib']} MiB memory "
+        f"(load average {f['load_average_at_start']} at the start)"
+    )
     row("hub start (command to /hub/api 200)", f"{f['hub_start_s']:.2f} s")
     row("one server started alone", f"{f['spawn_alone_s']:.2f} s")
     row(f"{burst['servers']} servers started at once", f"all ready after {burst['wall_s']:.1f} s")
@@ -269,10 +277,24 @@ def report(f: dict) -> None:
     row("memory available before", f"{avail['before']} MiB")
     row("  with every server up", f"{avail['servers_up']} MiB")
     row("  with every case open", f"{avail['cases_open']} MiB")
-    per = f["mib_per_student_with_case_open"]
-    usable = avail["before"] - 2048  # keep 2 GiB for the system, the hub and the teacher
-    row("per student (server + kernel, case open)", f"{per:.0f} MiB")
-    row("memory allows about", f"{int(usable / per) if per > 0 else 0} students (keeping 2 GiB free)")
+    row(
+        "  drop per student",
+        f"{f['mem_available_drop_per_student_mib']:.0f} MiB (moves with other work on the machine)",
+    )
+    # Capacity from PSS (each shared page split among the processes that map it), which other work does not move.
+    pss = {k: statistics.median(p[1] for p in mem[k]) for k in ("user_server_with_kernel", "kernel_with_case_open")}
+    voila_pss = statistics.median(p[1] for p in mem["voila_kernel"]) if mem["voila_kernel"] else 0.0
+    fixed = sum(mem[k][1] for k in ("hub", "proxy", "idle_culler") if mem[k])
+    usable = f["mem_total_mib"] - 2048 - fixed  # keep 2 GiB for the system and the teacher
+    case_open = pss["user_server_with_kernel"] + pss["kernel_with_case_open"]
+    row(
+        "per student, PSS: server + case open",
+        f"{case_open:.0f} MiB; with a Voila page open too {case_open + voila_pss:.0f} MiB",
+    )
+    row(
+        "memory holds about",
+        f"{int(usable / case_open)} students ({int(usable / (case_open + voila_pss))} with Voila too)",
+    )
 
 
 if __name__ == "__main__":

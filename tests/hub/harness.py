@@ -184,11 +184,18 @@ class ClassServer:
         for name in (self.teacher, *self.students):
             if classroom.user_exists(name):
                 left.append(f"Unix user {name}")
-            if (self.settings.homes / name).exists():
+            if self.settings.isolated and (self.settings.homes / name).exists():  # demo homes go with the folder
                 left.append(f"home {self.settings.homes / name}")
         if classroom.teacher_gid(self.settings) is not None:
             left.append(f"group {self.settings.teacher_group}")
         return sorted(set(left))
+
+    def keep_logs(self, folder: Path) -> None:
+        """Copy the hub's and the proxy's logs to ``folder`` (before the temp folder goes), to see what went wrong."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for log in [*self.base.glob("hub-*.log"), self.settings.hub_dir / "proxy.log"]:
+            if log.exists():
+                shutil.copy(log, folder / log.name)
 
     def stop_everything(self) -> None:
         """Stop the hub, its proxy and every server (by process id), then remove the users, homes and folder."""
@@ -218,7 +225,9 @@ def require_root() -> None:
         pytest.fail(NOT_ROOT, pytrace=False)
 
 
-def class_server_for(names: dict[str, str], extra_students: tuple[str, ...] = ()) -> Iterator[ClassServer]:
+def class_server_for(
+    names: dict[str, str], extra_students: tuple[str, ...] = (), mode: str = "users"
+) -> Iterator[ClassServer]:
     """Create the users and start the hub; afterwards stop it all as a teacher would (`hubctl stop`, then `hubctl users
     remove --yes`), even on failure, and fail when that left any process, Unix user, home or group behind.
 
@@ -226,10 +235,11 @@ def class_server_for(names: dict[str, str], extra_students: tuple[str, ...] = ()
     own clean-up (by process id, then users, then the temp folder) runs last as a safety net."""
     require_root()
     students = tuple(v for k, v in names.items() if k != "teacher")
-    server = ClassServer.create(names["teacher"], students)
+    server = ClassServer.create(names["teacher"], students, mode=mode)
     commands: list[subprocess.CompletedProcess] = []
     try:
-        server.create_users()
+        if mode == "users":
+            server.create_users()
         if extra_students:
             with open(server.settings.class_list, "a", encoding="utf-8") as f:
                 f.writelines(f"{s}\n" for s in extra_students)
@@ -239,7 +249,8 @@ def class_server_for(names: dict[str, str], extra_students: tuple[str, ...] = ()
         commands.append(server.hubctl("stop"))
         if server.proc is not None:
             server.proc.wait(timeout=30)
-        commands.append(server.hubctl("users", "remove", "--yes"))  # only after stop: busy users are refused
+        if mode == "users":
+            commands.append(server.hubctl("users", "remove", "--yes"))  # only after stop: busy users are refused
         left = server.leftovers()
         server.stop_everything()
     failed = [f"{c.args[2:]}: {c.stdout}{c.stderr}" for c in commands if c.returncode != 0]

@@ -25,7 +25,9 @@ from .harness import (
     ClassServer,
     Kernel,
     Student,
+    class_server_for,
     classroom,
+    unique_names,
 )
 
 pytestmark = pytest.mark.hub
@@ -231,3 +233,22 @@ def test_a_second_hub_on_the_same_state_folder_is_refused(hub):
         f"hubctl: The class server for {hub.settings.state} is already running (pid {pid}, {hub.settings.public_url}). "
         "Open it, or stop it first with `make hub-stop`."
     )
+
+
+def test_demo_mode_runs_every_students_server_as_the_hubs_own_user():
+    """`make hub-demo` (SimpleLocalProcessSpawner): a student's kernel runs as the hub's user (root here, so the server
+    needs --allow-root) with a home under the state folder; nothing keeps students apart, as the README says."""
+    names = unique_names("teacher", "gus")
+    servers = class_server_for(names, mode="demo")
+    server = next(servers)
+    try:
+        gus = Student(server, names["gus"], CLASS_PASSWORD)
+        assert gus.request_server().status_code in (201, 202)
+        gus.wait_ready()
+        kernel = Kernel(gus)
+        seen = json.loads(kernel.run("import json, os; print(json.dumps([os.geteuid(), os.environ['HOME']]))"))
+        kernel.close()
+        assert seen == [os.geteuid(), str(server.settings.homes / names["gus"])]
+        assert not classroom.user_exists(names["gus"])
+    finally:
+        next(servers, None)  # stops it all and checks that nothing is left
