@@ -35,7 +35,7 @@ class StartPage:
             parts.append(self.alias.widget)
         self.picker = CasePicker(
             book,
-            self._on_play,
+            self._on_case_chosen,
             self.log,
             done=(lambda: store.done_case_ids(store.alias or None)) if store is not None else None,
         )
@@ -44,7 +44,7 @@ class StartPage:
         self.widget = w.VBox([*parts, self.picker.widget, self.case_box])
         self.widget.add_class("cb-start")
 
-    def _on_play(self, case_id: str) -> None:
+    def _on_case_chosen(self, case_id: str) -> None:
         on_submit = [self.store.record_session, lambda _s: self.picker.render()] if self.store is not None else []
         alias = (self.store.alias or "") if self.store is not None else ""
         ids = [case_id_ for _, case_id_ in self.picker.cases.options]
