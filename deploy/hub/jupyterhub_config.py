@@ -117,6 +117,11 @@ c.Spawner.args = [
     f"--MappingKernelManager.cull_idle_timeout={settings.cull_kernel_seconds}",
     "--MappingKernelManager.cull_interval=60",
     "--MappingKernelManager.cull_connected=False",
+    # No pop-up asking students about Jupyter news, and no update checks, on a machine that serves a class: the
+    # defaults in lab-settings/overrides.json (a student may still change them in their own settings).
+    "--LabApp.news_url=None",
+    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    f"--LabApp.app_settings_dir={classroom.HERE / 'lab-settings'}",
 ]
 if not settings.isolated and os.geteuid() == 0:
     c.Spawner.args.append("--allow-root")  # demo mode as root: every student's server runs as root (no isolation)
