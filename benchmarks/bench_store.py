@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import copy
 import statistics
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
+from casebook.attempts import AttemptRecord, read_attempts
 from casebook.demo import demo_folder
-from casebook.progress import ProgressStore, iter_records
+from casebook.progress import ProgressStore
 
 WRITES = 1000
 
@@ -19,30 +20,29 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def templates() -> list[dict]:
+def templates() -> list[AttemptRecord]:
     """Realistic attempt records (with their events) from the made-up class; the planted broken line is left out."""
     return [
         record
         for path in sorted(demo_folder().glob("demo-student-*.jsonl"))
-        for _, record, _ in iter_records(path)
+        for _, record, _ in read_attempts(path)
         if record
     ]
 
 
 def main() -> None:
     base = templates()
-    events = statistics.mean(len(r.get("events", [])) for r in base)
+    events = statistics.mean(len(r.events or ()) for r in base)
     with tempfile.TemporaryDirectory() as tmp:
         store = ProgressStore(Path(tmp) / "progress.sqlite")
         times = []
         for n in range(WRITES):
-            record = copy.deepcopy(base[n % len(base)])
-            record["attempt_id"] = f"bench-{n:06d}"
+            record = replace(base[n % len(base)], attempt_id=f"bench-{n:06d}")
             t = time.perf_counter()
             store.save_attempt(record)
             times.append(time.perf_counter() - t)
         t = time.perf_counter()
-        again = sum(store.save_attempt({**base[0], "attempt_id": f"bench-{n:06d}"}) for n in range(200))
+        again = sum(store.save_attempt(replace(base[0], attempt_id=f"bench-{n:06d}")) for n in range(200))
         duplicate = (time.perf_counter() - t) / 200
         t = time.perf_counter()
         everything = store.attempts()
@@ -59,10 +59,12 @@ def main() -> None:
             p.stat().st_size for p in Path(tmp).glob("progress.sqlite-*")
         )
     print(
-        f"save_attempt, {WRITES} attempts one by one (each its own transaction, {events:.0f} events per attempt on average):"
+        f"save_attempt, {WRITES} attempts one by one "
+        f"(each its own transaction, {events:.0f} events per attempt on average):"
     )
     print(
-        f"  median {1000 * statistics.median(times):.2f} ms, p95 {1000 * p95(times):.2f} ms, max {1000 * max(times):.2f} ms per attempt"
+        f"  median {1000 * statistics.median(times):.2f} ms, p95 {1000 * p95(times):.2f} ms, "
+        f"max {1000 * max(times):.2f} ms per attempt"
     )
     print(f"  saving an attempt already stored (idempotent no-op): {1000 * duplicate:.2f} ms; added {again}")
     print(f"attempts(): {len(everything)} attempts with events read back in {1000 * read:.0f} ms")

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .progress import SCORE_FIELDS, RecordProblem, iter_records
+from .attempts import FILE_SUFFIXES, SCORE_NAMES, AttemptRecord, RecordProblem, read_attempts
 
 if TYPE_CHECKING:  # pandas is imported lazily inside the functions
     import pandas as pd
 
     from .model import Casebook
 
-ATTEMPT_FILE_SUFFIXES = (".jsonl", ".csv")
+ATTEMPT_FILE_SUFFIXES = FILE_SUFFIXES
 STEP_VERDICTS = ("correct", "acceptable", "not_indicated", "unsafe")
 # Columns of the attempts table read_folder returns (one row per attempt).
 ATTEMPT_COLUMNS = (
@@ -39,7 +39,7 @@ ATTEMPT_COLUMNS = (
     "asked",
     "missed_key_questions",
     "missed_red_flags",
-    *(f"score_{s}" for s in SCORE_FIELDS),
+    *(f"score_{s}" for s in SCORE_NAMES),
     "started_at",
     "submitted_at",
     "demo",
@@ -55,7 +55,7 @@ def _pd():
 
 
 def attempt_files(folder: str | os.PathLike) -> list[Path]:
-    """The attempts files (.jsonl, .csv) in a folder and its subfolders, in a stable order; hidden files and folders are left out."""
+    """The attempts files (.jsonl, .csv) in a folder and its subfolders, in a stable order; hidden ones are left out."""
     root = Path(folder)
     found = (
         p
@@ -67,100 +67,120 @@ def attempt_files(folder: str | os.PathLike) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
-def _row(record: dict, file: str, line: int) -> tuple:
-    intern = sys.intern
-    differential = tuple(intern(c) for c in record["differential"])
-    scores = record.get("scores") or {}
-    seconds = record.get("seconds")
-    if seconds is None and "started_at" in record:
-        seconds = record["submitted_at"] - record["started_at"]
-    asked = tuple(intern(q) for q in record.get("asked") or ())
-    return (
-        record["attempt_id"],
-        intern(record["alias"]),
-        intern(record["case_id"]),
-        intern(record["correct_diagnosis"]),
-        differential[0] if differential else "",
-        differential,
-        intern(record["verdict"]),
-        record["verdict"] == "correct",
-        record.get("confidence"),
-        intern(record.get("next_step") or ""),
-        intern(record.get("next_step_verdict") or ""),
-        bool(record.get("unsafe_step")),
-        float(seconds) if seconds is not None else float("nan"),
-        len(asked),
-        len(record.get("examined") or ()),
-        len(record.get("investigated") or ()),
-        asked,
-        tuple(intern(q) for q in record.get("missed_key_questions") or ()),
-        tuple(intern(q) for q in record.get("missed_red_flags") or ()),
-        *(scores.get(s) for s in SCORE_FIELDS),
-        record.get("started_at"),
-        record["submitted_at"],
-        bool(record.get("demo")),
-        intern(file),
-        line,
-    )
+# Columns of the attempts table copied from the record's field of the same name (its ids already interned on reading).
+_COPIED = (
+    "attempt_id",
+    "alias",
+    "case_id",
+    "correct_diagnosis",
+    "differential",
+    "verdict",
+    "confidence",
+    "next_step_verdict",
+    "unsafe_step",
+    "asked",
+    "missed_key_questions",
+    "missed_red_flags",
+    "started_at",
+    "submitted_at",
+    "demo",
+)
 
 
-def records_frame(rows: Iterable[tuple] | Iterable[dict]) -> pd.DataFrame:
-    """An attempts table from attempt records (dicts) or from rows already flattened by read_folder."""
-    pd = _pd()
-    rows = list(rows)
-    if rows and isinstance(rows[0], dict):
-        rows = [_row(r, "", n) for n, r in enumerate(rows, start=1)]
-    df = pd.DataFrame.from_records(rows, columns=list(ATTEMPT_COLUMNS))
-    for col in ("started_at", "submitted_at"):
-        df[col] = pd.to_datetime(pd.to_numeric(df[col], errors="coerce"), unit="s", utc=True).dt.floor("s")
-    for col in ("seconds", "confidence", *(f"score_{s}" for s in SCORE_FIELDS)):
-        df[col] = pd.to_numeric(df[col], errors="coerce")
-    for col in ("correct", "unsafe_step", "demo"):
-        df[col] = df[col].astype(bool)
-    df["line"] = df["line"].astype(int)
-    return df
+class _Columns:
+    """The attempts table being built, one list per column; records are added a file at a time, column by column
+    (a class report adds 100,000 of them: one C-level pass per column instead of Python code per record)."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, list] = {name: [] for name in ATTEMPT_COLUMNS}
+
+    def add(self, records: list[AttemptRecord], file: str, lines: Iterable[int]) -> None:
+        """Add one file's records (``lines``: where each was read) to the columns."""
+        c = self.data
+        for name in _COPIED:
+            c[name] += map(attrgetter(name), records)
+        c["leading"] += map(attrgetter("leading"), records)
+        c["correct"] += map(attrgetter("correct"), records)
+        c["next_step"] += [r.next_step or "" for r in records]
+        c["seconds"] += map(_seconds, records)
+        for name in ("asked", "examined", "investigated"):
+            c[f"n_{name}"] += map(len, map(attrgetter(name), records))
+        for score in SCORE_NAMES:
+            c[f"score_{score}"] += [r.scores.get(score) for r in records]
+        c["file"] += [file] * len(records)
+        c["line"] += lines
+
+    def frame(self) -> pd.DataFrame:
+        """The attempts table (columns as ATTEMPT_COLUMNS, times as UTC datetimes, numbers and flags typed)."""
+        pd = _pd()
+        df = pd.DataFrame(self.data, columns=list(ATTEMPT_COLUMNS))
+        for col in ("started_at", "submitted_at"):
+            df[col] = pd.to_datetime(pd.to_numeric(df[col], errors="coerce"), unit="s", utc=True).dt.floor("s")
+        for col in ("seconds", "confidence", *(f"score_{s}" for s in SCORE_NAMES)):
+            df[col] = pd.to_numeric(df[col], errors="coerce")
+        for col in ("correct", "unsafe_step", "demo"):
+            df[col] = df[col].astype(bool)
+        df["line"] = df["line"].astype(int)
+        return df
+
+
+def _seconds(record: AttemptRecord) -> float:
+    """Seconds from start to submit: the record's own figure, else the difference of its times, else NaN."""
+    if record.seconds is not None:
+        return float(record.seconds)
+    return float(record.submitted_at - record.started_at) if record.started_at is not None else float("nan")
+
+
+def records_frame(records: Iterable[AttemptRecord]) -> pd.DataFrame:
+    """An attempts table (one row per attempt, the columns of ATTEMPT_COLUMNS) from attempt records."""
+    records = list(records)
+    columns = _Columns()
+    columns.add(records, "", range(1, len(records) + 1))
+    return columns.frame()
 
 
 def read_folder(
     folder: str | os.PathLike, on_progress: Callable[[int, int], None] | None = None
 ) -> tuple[pd.DataFrame, list[RecordProblem]]:
-    """Every attempt in a folder of hand-ins (.jsonl, .csv): (attempts table, problems); bad files and lines are skipped, listed and counted.
+    """Every attempt in a folder of hand-ins (.jsonl, .csv): (attempts table, problems).
 
-    ``on_progress(files_done, files_total)`` is called after each file. An attempt handed in twice is counted once.
-    Raises FileNotFoundError when the folder does not exist.
+    Bad files and lines are skipped, listed and counted; an attempt handed in twice is counted once.
+    ``on_progress(files_done, files_total)`` is called after each file. Raises FileNotFoundError when the folder does
+    not exist.
     """
     root = Path(folder)
     if not root.is_dir():
         raise FileNotFoundError(f"no such folder: {root}")
     files = attempt_files(root)
     problems: list[RecordProblem] = []
-    rows: list[tuple] = []
+    columns = _Columns()
     seen: dict[str, tuple[str, int]] = {}
     for done, path in enumerate(files, start=1):
         name = path.relative_to(root).as_posix()
-        usable = 0
-        for line, record, problem in iter_records(path):
-            if problem:
-                problems.append(RecordProblem(name, line, problem))
+        records: list[AttemptRecord] = []
+        lines: list[int] = []
+        had_problem = False
+        for line, record, problem in read_attempts(path, events=False):
+            if record is None:
+                problems.append(RecordProblem(name, line, problem or ""))
+                had_problem = True
                 continue
-            first = seen.get(record["attempt_id"])
-            if first is not None:
-                problems.append(
-                    RecordProblem(
-                        name,
-                        line,
-                        f"attempt {record['attempt_id']} was already read from {first[0]}, line {first[1]} (counted once)",
-                    )
+            first = seen.setdefault(record.attempt_id, (name, line))
+            if first != (name, line):
+                message = (
+                    f"attempt {record.attempt_id} was already read from {first[0]}, line {first[1]} (counted once)"
                 )
+                problems.append(RecordProblem(name, line, message))
+                had_problem = True
                 continue
-            seen[record["attempt_id"]] = (name, line)
-            rows.append(_row(record, name, line))
-            usable += 1
-        if usable == 0 and not any(p.file == name for p in problems):
+            records.append(record)
+            lines.append(line)
+        columns.add(records, name, lines)
+        if not records and not had_problem:
             problems.append(RecordProblem(name, 0, "holds no attempts (the file is empty)"))
         if on_progress is not None:
             on_progress(done, len(files))
-    return records_frame(rows), problems
+    return columns.frame(), problems
 
 
 def problems_frame(problems: Iterable[RecordProblem]) -> pd.DataFrame:
@@ -200,7 +220,7 @@ def accuracy_by_case(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def accuracy_by_condition(df: pd.DataFrame, book: Casebook | None = None) -> pd.DataFrame:
-    """Per correct diagnosis (condition): its name (from the casebook when given), cases, attempts, correct, accuracy."""
+    """Per correct diagnosis (condition): its name (from the casebook if given), cases, attempts, correct, accuracy."""
     pd = _pd()
     cols = ["condition_id", "condition", "cases", "attempts", "correct", "accuracy"]
     if df.empty:
@@ -216,7 +236,7 @@ def accuracy_by_condition(df: pd.DataFrame, book: Casebook | None = None) -> pd.
 
 
 def confusion_matrix(df: pd.DataFrame) -> pd.DataFrame:
-    """Counts of attempts by correct diagnosis (rows) and the leading diagnosis chosen (columns); the diagonal is right."""
+    """Counts of attempts by correct diagnosis (rows) and leading diagnosis chosen (columns); the diagonal is right."""
     pd = _pd()
     if df.empty:
         return pd.DataFrame()
@@ -227,7 +247,7 @@ def confusion_matrix(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _missed(df: pd.DataFrame, column: str, book: Casebook | None, key: str) -> pd.DataFrame:
-    """How often each question was missed; with the casebook, also out of how many attempts it was a key (or red-flag) question."""
+    """How often each question was missed; with the casebook, also in how many attempts it was key (or a red flag)."""
     pd = _pd()
     missed = Counter(q for qs in df[column] for q in qs)
     of: Counter[str] = Counter()
@@ -250,7 +270,7 @@ def _missed(df: pd.DataFrame, column: str, book: Casebook | None, key: str) -> p
 
 
 def missed_key_questions(df: pd.DataFrame, book: Casebook | None = None) -> pd.DataFrame:
-    """Key questions by how often students missed them (most missed first), with the share of attempts where they mattered."""
+    """Key questions by how often students missed them (most missed first), with the share of the attempts at stake."""
     return _missed(df, "missed_key_questions", book, "key_questions")
 
 
@@ -272,7 +292,7 @@ def questions_per_case(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def next_step_safety(df: pd.DataFrame) -> pd.DataFrame:
-    """Per case: how many attempts chose a correct, acceptable, not-indicated or unsafe next step, and the unsafe share."""
+    """Per case: how many attempts chose a correct, acceptable, not-indicated or unsafe next step; the unsafe share."""
     pd = _pd()
     cols = ["case_id", "attempts", *STEP_VERDICTS, "unsafe_share"]
     if df.empty:
@@ -330,7 +350,7 @@ def attempts_over_time(df: pd.DataFrame) -> pd.DataFrame:
         "verdict",
         "correct",
         "next_step_verdict",
-        *(f"score_{s}" for s in SCORE_FIELDS),
+        *(f"score_{s}" for s in SCORE_NAMES),
         "running_accuracy",
     ]
     if df.empty:
@@ -344,7 +364,7 @@ def attempts_over_time(df: pd.DataFrame) -> pd.DataFrame:
 def scores_by_condition(df: pd.DataFrame, book: Casebook | None = None) -> pd.DataFrame:
     """Per condition (the case's diagnosis): attempts, accuracy and mean scores from 0 to 1."""
     pd = _pd()
-    score_cols = [f"score_{s}" for s in SCORE_FIELDS]
+    score_cols = [f"score_{s}" for s in SCORE_NAMES]
     cols = ["condition_id", "condition", "attempts", "accuracy", *score_cols]
     if df.empty:
         return pd.DataFrame(columns=cols)
@@ -358,7 +378,7 @@ def scores_by_condition(df: pd.DataFrame, book: Casebook | None = None) -> pd.Da
 
 
 def scores_by_topic(df: pd.DataFrame, book: Casebook) -> pd.DataFrame:
-    """Per question topic of the bank: key questions that came up in the attempts, how many were asked, and the share asked.
+    """Per question topic of the bank: key questions that came up in the attempts, how many were asked, the share asked.
 
     Attempts at cases the casebook does not hold are left out (their key questions are unknown).
     """
@@ -388,7 +408,7 @@ def red_flags_missed_most(df: pd.DataFrame, book: Casebook | None = None) -> pd.
 
 
 def cases_not_done(df: pd.DataFrame, book: Casebook) -> pd.DataFrame:
-    """Cases of the casebook with no attempt in ``df``: id, title, difficulty and setting (no diagnosis: no spoilers)."""
+    """Cases of the casebook with no attempt in ``df``: id, title, difficulty, setting (no diagnosis: no spoilers)."""
     from .model import SETTINGS
 
     pd = _pd()
@@ -401,11 +421,12 @@ def cases_not_done(df: pd.DataFrame, book: Casebook) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["case_id", "title", "difficulty", "setting"])
 
 
-# ------------------------------------------------------------------ plain-text summaries (the notebooks show them escaped)
+# ------------------------------------------------------------------ plain-text summaries (notebooks show them escaped)
 
 
 def progress_summary(df: pd.DataFrame, total_cases: int | None = None) -> str:
-    """One line on a student's attempts: how many, on how many cases, right leading diagnoses, red flags missed, unsafe steps."""
+    """One line on a student's attempts: how many, on how many cases, right leading diagnoses, red flags missed, unsafe
+    steps."""
     if df.empty:
         return "No attempts yet."
     n = len(df)
@@ -421,7 +442,8 @@ def progress_summary(df: pd.DataFrame, total_cases: int | None = None) -> str:
 
 
 def case_summary(df: pd.DataFrame, case_id: str, book: Casebook | None = None) -> list[str]:
-    """A few plain lines on one case for the teacher: attempts, accuracy, the commonest wrong leading diagnoses and missed questions."""
+    """A few plain lines on one case for the teacher: attempts, accuracy, the commonest wrong leading diagnoses and the
+    key questions missed most."""
     rows = df[df["case_id"] == case_id]
     if rows.empty:
         return [f"No attempts at {case_id}."]

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import random
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
+from .attempts import AttemptRecord, jsonl_line
+from .console import EXIT_OK, EXIT_PROBLEMS
 from .model import Case, Casebook
 from .session import CaseSession
 
@@ -29,10 +31,10 @@ README = """# Made-up class data (demo)
 **Everything in this folder is made up.** No real student produced these attempts.
 
 `python -m casebook.demo --out casebook/demo/class` generated them (seed {seed}) by playing the bundled cases with
-{students} simulated students (`demo-student-01` … `demo-student-{students:02d}`), each with their own made-up skill, through the
-real session and feedback engine. The simulated students make realistic mistakes: they confuse a case with its
-look-alike conditions, skip key and red-flag questions, and sometimes choose an unsafe next step. Every record
-carries `"demo": true`.
+{students} simulated students (`demo-student-01` … `demo-student-{students:02d}`), each with their own made-up skill,
+through the real session and feedback engine. The simulated students make realistic mistakes: they confuse a case
+with its look-alike conditions, skip key and red-flag questions, and sometimes choose an unsafe next step. Every
+record carries `"demo": true`.
 
 Two problems are planted on purpose, so the class dashboard (`notebooks/teacher/01-class-dashboard.ipynb`) and
 `casebook report` show their problem report:
@@ -83,7 +85,7 @@ def _pick_wrong(rng: random.Random, book: Casebook, case: Case) -> str:
 
 def play_attempt(
     rng: random.Random, book: Casebook, case: Case, alias: str, skill: float, start: float, attempt_id: str
-) -> dict:
+) -> AttemptRecord:
     """One simulated attempt through the real CaseSession; returns its attempt record (marked demo)."""
     clock = _Clock(start)
     s = CaseSession(book, case, alias=alias, clock=clock)
@@ -142,12 +144,10 @@ def play_attempt(
     s.decide(step)
     clock.tick(rng, 3, 15)
     s.submit()
-    record = s.attempt_record()
-    record["demo"] = True
-    return record
+    return replace(s.attempt_record(), demo=True)
 
 
-def student_attempts(rng: random.Random, book: Casebook, number: int) -> list[dict]:
+def student_attempts(rng: random.Random, book: Casebook, number: int) -> list[AttemptRecord]:
     """All attempts of one simulated student, oldest first: a subset of the cases (never all), some retried."""
     alias = f"demo-student-{number:02d}"
     skill = rng.uniform(0.25, 0.95)
@@ -185,7 +185,7 @@ def generate(book: Casebook, out: Path, seed: int = DEFAULT_SEED, students: int 
     broken_line = 0
     for number in range(1, students + 1):
         records = student_attempts(random.Random(rng.getrandbits(64)), book, number)
-        lines = [json.dumps(r, ensure_ascii=False) + "\n" for r in records]
+        lines = [jsonl_line(r) for r in records]
         if number == BROKEN_LINE_STUDENT or (number == students and not broken_line):
             broken_line = min(BROKEN_LINE_NUMBER, len(lines))
             cut = lines[broken_line - 1]
@@ -229,18 +229,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     book = load(args.cases)
     if book.problems:
         print(
-            f"note: {len(book.problems)} problem(s) kept some case files out; generating from the {len(book.cases)} valid case(s)",
+            f"note: {len(book.problems)} problem(s) kept some case files out; "
+            f"generating from the {len(book.cases)} valid case(s)",
             file=sys.stderr,
         )
     try:
         counts = generate(book, Path(args.out), seed=args.seed, students=args.students)
     except ValueError as e:
         print(f"casebook.demo: {e}", file=sys.stderr)
-        return 1
+        return EXIT_PROBLEMS
     print(
-        f"wrote {counts['attempts']} made-up attempts by {counts['students']} students over {counts['cases']} cases to {args.out}"
+        f"wrote {counts['attempts']} made-up attempts by {counts['students']} students "
+        f"over {counts['cases']} cases to {args.out}"
     )
-    return 0
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import tempfile
 from html import escape
 from pathlib import Path
 
+from .console import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, load_or_report
 from .model import SETTINGS, Case, Casebook, format_sources
 from .render import DISCLAIMER, STYLE, feedback_html
 from .seminar import expert_feedback
@@ -28,10 +29,13 @@ def handout_html(book: Casebook, case: Case, answer_key: bool = False, lang: str
     """A standalone HTML page for printing; all case text escaped."""
     bank = book.bank
     t = lambda x: escape(x.get(lang))  # noqa: E731
+    key = " — answer key" if answer_key else ""
     parts = [
-        f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8"><title>{t(case.title)}{" — answer key" if answer_key else ""}</title>{STYLE}{PRINT_CSS}</head><body>',
-        f"<h1>{t(case.title)}{' — answer key' if answer_key else ''}</h1>",
-        f"<p><b>Patient:</b> {escape(case.patient.describe(lang))} · <b>Seen at:</b> {escape(SETTINGS[case.setting])} · <b>Difficulty:</b> {escape(case.difficulty)}</p>",
+        f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
+        f"<title>{t(case.title)}{key}</title>{STYLE}{PRINT_CSS}</head><body>",
+        f"<h1>{t(case.title)}{key}</h1>",
+        f"<p><b>Patient:</b> {escape(case.patient.describe(lang))} · <b>Seen at:</b> {escape(SETTINGS[case.setting])}"
+        f" · <b>Difficulty:</b> {escape(case.difficulty)}</p>",
         f'<p class="cb-disclaimer">{escape(DISCLAIMER)}</p>',
         f'<h2>Presenting complaint</h2><div class="cb-complaint">“{t(case.presenting_complaint)}”</div>',
         "<h2>History</h2>",
@@ -77,19 +81,17 @@ def write_handout(book: Casebook, case_id: str, out: Path, answer_key: bool = Fa
 
 
 def _cmd_handout(args: argparse.Namespace) -> int:
-    from .cli import _load_or_report
-
-    book = _load_or_report(args.cases)
+    book = load_or_report(args.cases)
     if book is None:
-        return 1
+        return EXIT_PROBLEMS
     if args.case_id not in book.cases:
         print(
             f"casebook handout: no case with id '{args.case_id}' (run 'casebook list' to see the ids)", file=sys.stderr
         )
-        return 2
+        return EXIT_USAGE
     path = write_handout(book, args.case_id, Path(args.out), args.answer_key, args.lang)
     print(f"Wrote {'answer key' if args.answer_key else 'student handout'} for {args.case_id} to {path}")
-    return 0
+    return EXIT_OK
 
 
 def register_cli(sub) -> None:
@@ -100,5 +102,10 @@ def register_cli(sub) -> None:
     )
     p.add_argument("--out", required=True, metavar="FILE.html", help="where to write the page")
     p.add_argument("--lang", default="en", help="language (falls back to English)")
-    p.add_argument("--cases", metavar="FOLDER", help="a cases folder (default: the bundled cases)")
+    p.add_argument(
+        "--cases",
+        action="append",
+        metavar="FOLDER",
+        help="a folder of your own cases, added to the bundled ones (repeatable; default: $CASEBOOK_CASES)",
+    )
     p.set_defaults(func=_cmd_handout)

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
+
+from .attempts import AttemptRecord, Event, RecordError, RecordProblem, read_attempts, write_csv, write_jsonl
 
 STORE_FILE = "progress.sqlite"
 ALIAS_MAX = 40
 BUSY_TIMEOUT_MS = 30_000
-LIST_SEPARATOR = ";"
 
 # Ordered schema migrations: entry i brings the database from user_version i to i + 1. Append, never edit.
+# The attempts table keeps each record's JSON object (any record version: rows are upgraded when read) without its
+# events, which have a table of their own; a record that had an events list (even an empty one) keeps "events": [].
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -44,58 +46,9 @@ MIGRATIONS: tuple[str, ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
-# Fields every attempt record must have, with their types (what analytics and the UI rely on).
-REQUIRED_FIELDS: dict[str, tuple[type, ...]] = {
-    "attempt_id": (str,),
-    "alias": (str,),
-    "case_id": (str,),
-    "correct_diagnosis": (str,),
-    "submitted_at": (int, float),
-    "differential": (list,),
-    "verdict": (str,),
-}
-LIST_FIELDS = ("asked", "examined", "investigated", "differential", "missed_key_questions", "missed_red_flags")
-SCORE_FIELDS = ("thoroughness", "efficiency", "diagnosis", "next_step")
-# One CSV row per attempt; list fields are joined with LIST_SEPARATOR, scores get a column each, events are left out.
-CSV_COLUMNS = (
-    "attempt_id",
-    "alias",
-    "case_id",
-    "correct_diagnosis",
-    "started_at",
-    "submitted_at",
-    "seconds",
-    "asked",
-    "examined",
-    "investigated",
-    "differential",
-    "confidence",
-    "next_step",
-    "reasoning",
-    "verdict",
-    "next_step_verdict",
-    *(f"score_{s}" for s in SCORE_FIELDS),
-    "missed_key_questions",
-    "missed_red_flags",
-    "unsafe_step",
-    "demo",
-)
-
 
 class ProgressStoreError(RuntimeError):
     """The progress file cannot be used and must not be moved aside (for example, written by a newer casebook)."""
-
-
-@dataclass(frozen=True)
-class RecordProblem:
-    """One unusable line or row in an attempts file: which file, which line (1-based; 0 = whole file), what is wrong."""
-
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}, line {self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
 
 
 @dataclass
@@ -132,146 +85,7 @@ def validate_alias(value: object) -> str:
     return alias
 
 
-def check_record(obj: Any) -> str | None:
-    """Why ``obj`` is not a usable attempt record, or None when it is."""
-    if not isinstance(obj, dict):
-        return f"expected an attempt record (a JSON object), found {type(obj).__name__}"
-    missing = [k for k in REQUIRED_FIELDS if k not in obj]
-    if missing:
-        return "missing field(s): " + ", ".join(missing)
-    for key, types in REQUIRED_FIELDS.items():
-        value = obj[key]
-        if isinstance(value, bool) or not isinstance(value, types):
-            return f"field '{key}' should be {' or '.join(t.__name__ for t in types)}, found {type(value).__name__}"
-    if not obj["attempt_id"].strip() or not obj["case_id"].strip():
-        return "fields 'attempt_id' and 'case_id' must not be empty"
-    for key in LIST_FIELDS:
-        if key in obj and not (isinstance(obj[key], list) and all(isinstance(x, str) for x in obj[key])):
-            return f"field '{key}' should be a list of ids"
-    if "events" in obj and not isinstance(obj["events"], list):
-        return "field 'events' should be a list"
-    return None
-
-
-_FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-def record_to_row(record: dict) -> dict[str, Any]:
-    """An attempt record as one flat CSV row (list fields joined, scores spread over columns)."""
-    row: dict[str, Any] = {}
-    scores = record.get("scores") or {}
-    for col in CSV_COLUMNS:
-        if col.startswith("score_"):
-            value = scores.get(col[len("score_") :], "")
-        else:
-            value = record.get(col, "")
-        if col in LIST_FIELDS:
-            value = LIST_SEPARATOR.join(value or [])
-        elif isinstance(value, bool):
-            value = "true" if value else "false"
-        elif value is None:
-            value = ""
-        elif isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-            value = "'" + value  # a spreadsheet must not run student text as a formula; row_to_record removes the quote
-        row[col] = value
-    return row
-
-
-def _number(text: str) -> float | int | None:
-    if text == "":
-        return None
-    value = float(text)
-    return int(value) if value.is_integer() and "." not in text and "e" not in text.lower() else value
-
-
-def row_to_record(row: dict[str, str]) -> dict[str, Any]:
-    """A CSV row (as written by ``record_to_row``) back as an attempt record without events; ValueError when a number is bad."""
-    rec: dict[str, Any] = {}
-    for col in CSV_COLUMNS:
-        text = (row.get(col) or "").strip()
-        if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS):
-            text = text[1:]
-        if col.startswith("score_"):
-            if text:
-                try:
-                    rec.setdefault("scores", {})[col[len("score_") :]] = float(text)
-                except ValueError:
-                    raise ValueError(f"column '{col}' should be a number, found '{text}'") from None
-        elif col in LIST_FIELDS:
-            rec[col] = [x for x in text.split(LIST_SEPARATOR) if x] if text else []
-        elif col in ("started_at", "submitted_at", "seconds", "confidence"):
-            try:
-                value = _number(text)
-            except ValueError:
-                raise ValueError(f"column '{col}' should be a number, found '{text}'") from None
-            if value is not None:
-                rec[col] = value
-        elif col in ("unsafe_step", "demo"):
-            if text:
-                rec[col] = text.lower() in ("true", "1", "yes")
-        else:
-            if text or col in ("alias",):
-                rec[col] = text
-    if "next_step" in rec and rec["next_step"] == "":
-        rec["next_step"] = None
-    return rec
-
-
-def iter_records(path: str | os.PathLike) -> Iterator[tuple[int, dict | None, str | None]]:
-    """(line number, record, problem) for every non-empty line of a JSONL file or row of a CSV file; never raises on bad content."""
-    path = Path(path)
-    try:
-        if path.suffix.lower() == ".csv":
-            with open(path, newline="", encoding="utf-8") as f:
-                reader = csv.DictReader(f)
-                missing = [c for c in REQUIRED_FIELDS if c not in (reader.fieldnames or [])]
-                if missing:
-                    yield 1, None, "not an attempts CSV file: missing column(s) " + ", ".join(missing)
-                    return
-                for row in reader:
-                    line = reader.line_num
-                    if None in row:
-                        yield (
-                            line,
-                            None,
-                            f"row has {len(reader.fieldnames or []) + len(row[None])} values, expected {len(reader.fieldnames or [])}",
-                        )
-                        continue
-                    try:
-                        rec = row_to_record(row)
-                    except ValueError as e:
-                        yield line, None, str(e)
-                        continue
-                    problem = check_record(rec)
-                    yield line, (None if problem else rec), problem
-            return
-        with open(path, encoding="utf-8") as f:
-            for number, text in enumerate(f, start=1):
-                if not text.strip():
-                    continue
-                text = text.strip()
-                try:
-                    obj = json.loads(text)
-                except json.JSONDecodeError as e:
-                    if text.startswith("{") and not text.endswith("}"):
-                        yield number, None, f"not valid JSON: the record is cut off after {len(text)} characters"
-                    else:
-                        yield number, None, f"not valid JSON ({e.msg} at column {e.colno})"
-                    continue
-                except RecursionError:
-                    yield number, None, "not valid JSON (nested too deeply)"
-                    continue
-                problem = check_record(obj)
-                yield number, (None if problem else obj), problem
-    except UnicodeDecodeError as e:
-        yield 0, None, f"not a UTF-8 text file ({e.reason} at byte {e.start})"
-    except OSError as e:
-        yield 0, None, f"cannot be read ({e.strerror or e})"
-    except csv.Error as e:
-        yield 0, None, f"not a readable CSV file ({e})"
-
-
-def _write_atomically(path: Path, write) -> None:
+def _write_atomically(path: Path, write: Callable[[TextIO], object]) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -297,7 +111,8 @@ class ProgressStore:
         except (sqlite3.DatabaseError, OSError) as e:  # a ProgressStoreError (newer file) passes through untouched
             if not _is_damage(e):
                 raise ProgressStoreError(
-                    f"The progress file {self.path} cannot be opened right now ({e}); it was left untouched. Try again in a moment."
+                    f"The progress file {self.path} cannot be opened right now ({e}); it was left untouched. "
+                    "Try again in a moment."
                 ) from e
             self._conn = self._recover(e)
 
@@ -328,8 +143,9 @@ class ProgressStore:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
             raise ProgressStoreError(
-                f"The progress file {self.path} was written by a newer version of the casebook (schema {version}; this version knows up to "
-                f"{len(MIGRATIONS)}). Update the casebook to use it; the file was left untouched."
+                f"The progress file {self.path} was written by a newer version of the casebook (schema {version}; "
+                f"this version knows up to {len(MIGRATIONS)}). Update the casebook to use it; "
+                "the file was left untouched."
             )
         return version
 
@@ -367,7 +183,8 @@ class ProgressStore:
                     os.replace(extra, aside.with_name(aside.name + suffix))
         except OSError as e:
             self.recovered = (
-                f"Your progress file {self.path} could not be read ({reason}) and could not be moved aside ({e.strerror or e}). "
+                f"Your progress file {self.path} could not be read ({reason}) "
+                f"and could not be moved aside ({e.strerror or e}). "
                 "Attempts are kept only until this notebook is closed; ask for help to repair the file."
             )
             conn = self._connect(":memory:")
@@ -407,87 +224,96 @@ class ProgressStore:
         alias = validate_alias(value)
         with self._write() as conn:
             conn.execute(
-                "INSERT INTO settings (key, value) VALUES ('alias', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                "INSERT INTO settings (key, value) VALUES ('alias', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (alias,),
             )
 
     # ------------------------------------------------------------ attempts
 
-    def save_attempt(self, record: dict) -> bool:
-        """Save one attempt record and its events; True when new, False when an attempt with this id is already saved."""
-        problem = check_record(record)
-        if problem:
-            raise ValueError(f"Cannot save this attempt: {problem}.")
+    def save_attempt(self, record: AttemptRecord) -> bool:
+        """Save one attempt record and its events; True when new, False when an attempt with its id is saved already."""
+        if not isinstance(record, AttemptRecord):
+            raise TypeError(f"save_attempt() takes an AttemptRecord, not {type(record).__name__}")
         with self._write() as conn:
             return self._insert(conn, record)
 
-    def _insert(self, conn: sqlite3.Connection, record: dict) -> bool:
-        body = {k: v for k, v in record.items() if k != "events"}
+    def _insert(self, conn: sqlite3.Connection, record: AttemptRecord) -> bool:
+        body = record.to_json(events=False)
+        if record.events is not None:
+            body["events"] = []  # the events are in their own table; this says the record had an events list
         cur = conn.execute(
-            "INSERT OR IGNORE INTO attempts (attempt_id, alias, case_id, submitted_at, saved_at, record) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO attempts (attempt_id, alias, case_id, submitted_at, saved_at, record) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             (
-                record["attempt_id"],
-                record["alias"],
-                record["case_id"],
-                float(record["submitted_at"]),
+                record.attempt_id,
+                record.alias,
+                record.case_id,
+                float(record.submitted_at),
                 time.time(),
                 json.dumps(body, ensure_ascii=False),
             ),
         )
         if cur.rowcount != 1:
             return False
-        if "events" in record:
+        if record.events:
             conn.executemany(
                 "INSERT INTO events (attempt_id, seq, kind, at, item, data) VALUES (?, ?, ?, ?, ?, ?)",
                 [
                     (
-                        record["attempt_id"],
+                        record.attempt_id,
                         seq,
-                        str(e.get("kind", "")),
-                        float(e.get("at", 0.0)),
-                        str(e.get("item", "")),
-                        json.dumps(e["data"], ensure_ascii=False) if "data" in e else None,
+                        e.kind,
+                        float(e.at),
+                        e.item,
+                        json.dumps(dict(e.data), ensure_ascii=False) if e.data else None,
                     )
-                    for seq, e in enumerate(record["events"])
-                    if isinstance(e, dict)
+                    for seq, e in enumerate(record.events)
                 ],
             )
         return True
 
     def record_session(self, session) -> bool:
         """Save a submitted CaseSession's attempt, under the store's alias when the session has none."""
-        record = session.attempt_record()
-        if not record.get("alias"):
-            record["alias"] = self.alias or ""
+        record: AttemptRecord = session.attempt_record()
+        if not record.alias:
+            record = replace(record, alias=self.alias or "")
         return self.save_attempt(record)
 
-    def attempts(self, alias: str | None = None) -> list[dict]:
-        """Saved attempt records (with their events), oldest first; only ``alias``'s when given."""
+    def attempts(self, alias: str | None = None) -> list[AttemptRecord]:
+        """Saved attempt records (with their events), oldest first; only ``alias``'s when given.
+
+        Rows written by earlier casebooks are upgraded on the way in; a row from a newer casebook raises
+        ProgressStoreError (its records cannot be read here, and nothing is changed).
+        """
         where, args = ("WHERE alias = ?", (alias,)) if alias is not None else ("", ())
         with self._lock:
             rows = self._conn.execute(
                 f"SELECT attempt_id, record FROM attempts {where} ORDER BY submitted_at, rowid", args
             ).fetchall()
-            events: dict[str, list[dict]] = {}
-            has_events: set[str] = set()
+            events: dict[str, list[Event]] = {}
             query = (
                 "SELECT e.attempt_id, e.kind, e.at, e.item, e.data FROM events e "
                 + ("JOIN attempts a ON a.attempt_id = e.attempt_id WHERE a.alias = ? " if alias is not None else "")
                 + "ORDER BY e.attempt_id, e.seq"
             )
             for attempt_id, kind, at, item, data in self._conn.execute(query, args):
-                has_events.add(attempt_id)
-                event: dict[str, Any] = {"kind": kind, "at": at}
-                if item:
-                    event["item"] = item
-                if data is not None:
-                    event["data"] = json.loads(data)
+                event = Event(kind, at, item or "", json.loads(data) if data is not None else {})
                 events.setdefault(attempt_id, []).append(event)
         out = []
         for attempt_id, body in rows:
-            record = json.loads(body)
-            if attempt_id in has_events or "events" in record:
-                record["events"] = events.get(attempt_id, [])
+            obj = json.loads(body)
+            listed = isinstance(obj, dict) and obj.pop("events", None) is not None  # "events": [] marks a list
+            had_events = listed or attempt_id in events
+            try:
+                record = AttemptRecord.from_json(obj, events=False)
+            except RecordError as e:
+                raise ProgressStoreError(
+                    f"The progress file {self.path} holds attempt {attempt_id} that this casebook cannot read ({e}); "
+                    "the file was left untouched."
+                ) from e
+            if had_events:
+                record = replace(record, events=tuple(events.get(attempt_id, ())))
             out.append(record)
         return out
 
@@ -508,56 +334,59 @@ class ProgressStore:
     def export_jsonl(self, path: str | os.PathLike, alias: str | None = None) -> int:
         """Write the attempts (``alias``'s only when given) as JSON Lines, one attempt per line; returns how many."""
         records = self.attempts(alias)
-        _write_atomically(Path(path), lambda f: f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+        _write_atomically(Path(path), lambda f: write_jsonl(f, records))
         return len(records)
 
     def export_csv(self, path: str | os.PathLike, alias: str | None = None) -> int:
-        """Write the attempts as CSV, one row per attempt (list fields joined with ';', events left out); returns how many."""
+        """Write the attempts as CSV, one row per attempt (lists joined with ';', events left out); returns how many."""
         records = self.attempts(alias)
-
-        def write(f) -> None:
-            writer = csv.DictWriter(f, fieldnames=list(CSV_COLUMNS))
-            writer.writeheader()
-            writer.writerows(record_to_row(r) for r in records)
-
-        _write_atomically(Path(path), write)
+        _write_atomically(Path(path), lambda f: write_csv(f, records))
         return len(records)
 
     def import_file(self, path: str | os.PathLike) -> ImportResult:
-        """Add the attempts of a JSONL (or CSV) export; attempts already saved count as duplicates; bad lines are reported, never raised."""
+        """Add the attempts of a JSONL (or CSV) hand-in, of any record version this casebook knows.
+
+        Attempts already saved count as duplicates; unusable lines (bad JSON, a bad field, a record from a newer
+        casebook) are reported in the result, never raised.
+        """
         result = ImportResult()
         name = str(path)
-        good: list[dict] = []
-        for line, record, problem in iter_records(path):
-            if problem:
-                result.problems.append(RecordProblem(name, line, problem))
+        good: list[AttemptRecord] = []
+        for line, record, problem in read_attempts(path):
+            if record is None:
+                result.problems.append(RecordProblem(name, line, problem or ""))
             else:
                 good.append(record)
+        self._add(good, result)
+        return result
+
+    def import_records(self, records: Iterable[AttemptRecord | Mapping[str, Any]]) -> ImportResult:
+        """Add attempt records from memory, like ``import_file``; JSON objects are upgraded and checked on the way."""
+        result = ImportResult()
+        good: list[AttemptRecord] = []
+        for n, record in enumerate(records, start=1):
+            if isinstance(record, AttemptRecord):
+                good.append(record)
+                continue
+            try:
+                good.append(AttemptRecord.from_json(dict(record) if isinstance(record, Mapping) else record))
+            except RecordError as e:
+                result.problems.append(RecordProblem("(records)", n, str(e)))
+        self._add(good, result)
+        return result
+
+    def _add(self, records: list[AttemptRecord], result: ImportResult) -> None:
+        """Insert ``records`` in one transaction, counting the new ones and the duplicates into ``result``."""
         with self._write() as conn:
-            for record in good:
+            for record in records:
                 if self._insert(conn, record):
                     result.added += 1
                 else:
                     result.duplicates += 1
-        return result
-
-    def import_records(self, records: Iterable[dict]) -> ImportResult:
-        """Add attempt records from memory, like ``import_file``."""
-        result = ImportResult()
-        with self._write() as conn:
-            for n, record in enumerate(records, start=1):
-                problem = check_record(record)
-                if problem:
-                    result.problems.append(RecordProblem("(records)", n, problem))
-                elif self._insert(conn, record):
-                    result.added += 1
-                else:
-                    result.duplicates += 1
-        return result
 
 
 class _Transaction:
-    """``with store._write() as conn``: BEGIN IMMEDIATE ... COMMIT, rolled back on error; one writer thread at a time."""
+    """``with store._write() as conn``: BEGIN IMMEDIATE ... COMMIT, rolled back on error; one writing thread at once."""
 
     def __init__(self, conn: sqlite3.Connection, lock: threading.RLock):
         self.conn, self.lock = conn, lock
@@ -580,7 +409,8 @@ class _Transaction:
 
 def _enable_wal(conn: sqlite3.Connection) -> None:
     """Switch the file to WAL mode (persistent). Switching needs a moment with no other connection, and SQLite reports
-    'database is locked' at once instead of waiting when two processes open a new file together: retry until the busy timeout."""
+    'database is locked' at once instead of waiting when two processes open a new file together: retry until the busy
+    timeout."""
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     delay = 0.005
     while True:
@@ -602,7 +432,8 @@ def _enable_wal(conn: sqlite3.Connection) -> None:
         delay = min(delay * 2, 0.1)
 
 
-# SQLite result codes that mean the file itself is damaged or unreadable (moved aside), as opposed to busy or locked (left alone).
+# SQLite result codes that mean the file itself is damaged or unreadable (moved aside), as opposed to busy or locked
+# (left alone).
 _DAMAGE_CODES = {
     "SQLITE_CORRUPT",
     "SQLITE_NOTADB",

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from . import analytics
-from .progress import RecordProblem
+from .attempts import RecordProblem
+from .console import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,7 +64,8 @@ class ReportSummary:
 
     def __str__(self) -> str:
         lines = [
-            f"Read {self.attempts} attempt(s) by {self.students} student(s) on {self.cases} case(s) from {self.files} file(s) in {self.folder}.",
+            f"Read {self.attempts} attempt(s) by {self.students} student(s) on {self.cases} case(s) "
+            f"from {self.files} file(s) in {self.folder}.",
             f"Right leading diagnosis: {self.accuracy:.1%} of attempts."
             if self.attempts
             else "No attempts could be read.",
@@ -138,8 +140,9 @@ def _index_html(summary: ReportSummary, tables: dict[str, pd.DataFrame]) -> str:
     """The report's front page; every piece of text from the hand-ins is escaped."""
     parts = [
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Class report — Leg Pain Casebook</title>',
-        "<style>body{font-family:system-ui,sans-serif;margin:2em auto;max-width:60em} table{border-collapse:collapse;font-size:0.9em}"
-        " td,th{border:1px solid #bbb;padding:0.2em 0.5em} img{max-width:100%} .problem{color:#b71c1c}</style></head><body>",
+        "<style>body{font-family:system-ui,sans-serif;margin:2em auto;max-width:60em}"
+        " table{border-collapse:collapse;font-size:0.9em} td,th{border:1px solid #bbb;padding:0.2em 0.5em}"
+        " img{max-width:100%} .problem{color:#b71c1c}</style></head><body>",
         "<h1>Class report</h1>",
         f"<p>{escape(str(summary)).replace(chr(10), '<br>')}</p>",
         "<p><i>Teaching material, not a diagnostic device.</i></p>",
@@ -205,7 +208,7 @@ def build_report(
     return summary
 
 
-def _bundled_book(cases: str | None = None) -> Casebook | None:
+def _bundled_book(cases: str | list[str] | None = None) -> Casebook | None:
     """The casebook for names and texts, or None (ids are shown) when it cannot be loaded."""
     from .loading import load
     from .model import CaseError
@@ -221,12 +224,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
     if not folder.is_dir():
         print(f"casebook report: no such folder: {folder}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     summary = build_report(folder, Path(args.out), _bundled_book(args.cases))
     for p in summary.problems:
         print(f"skipped: {p}", file=sys.stderr)
     print(summary)
-    return 0 if summary.attempts else 1
+    return EXIT_OK if summary.attempts else EXIT_PROBLEMS
 
 
 def register_cli(sub) -> None:
@@ -238,7 +241,9 @@ def register_cli(sub) -> None:
     p.add_argument("--out", default="report", metavar="DIR", help="where to write the report (default: ./report)")
     p.add_argument(
         "--cases",
+        action="append",
         metavar="FOLDER",
-        help="a cases folder, for condition names and question texts (default: the bundled cases)",
+        help="a folder of your own cases, added to the bundled ones, for condition names and question texts "
+        "(repeatable; default: $CASEBOOK_CASES)",
     )
     p.set_defaults(func=cmd_report)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from .attempts import AttemptRecord, Event
 from .model import Case, Casebook
 
 MAX_DIFFERENTIAL = 3
@@ -18,24 +18,6 @@ REASONING_MAX = 1000  # characters of free-text reasoning a student can hand in 
 
 class SessionError(ValueError):
     """A student action that cannot be carried out; the message is shown to the student."""
-
-
-@dataclass(frozen=True)
-class Event:
-    """One thing the student did: kind is start, ask, examine, investigate, diagnose, decide, submit or restart."""
-
-    kind: str
-    at: float
-    item: str = ""
-    data: Mapping[str, Any] = field(default_factory=dict)
-
-    def as_dict(self) -> dict:
-        d: dict[str, Any] = {"kind": self.kind, "at": round(self.at, 3)}
-        if self.item:
-            d["item"] = self.item
-        if self.data:
-            d["data"] = dict(self.data)
-        return d
 
 
 class CaseSession:
@@ -223,31 +205,31 @@ class CaseSession:
     def seconds_on_case(self) -> float:
         return self.events[-1].at - self.events[0].at if self.events else 0.0
 
-    def attempt_record(self) -> dict:
-        """The submitted attempt as a plain dict: what the progress store saves and students export."""
+    def attempt_record(self) -> AttemptRecord:
+        """The submitted attempt as its typed record: what the progress store saves and students export."""
         if self.feedback is None:
             raise SessionError("Submit the case first.")
         fb = self.feedback
-        return {
-            "attempt_id": self.attempt_id,
-            "alias": self.alias,
-            "case_id": self.case.id,
-            "correct_diagnosis": self.case.diagnosis,
-            "started_at": round(self.events[0].at, 3),
-            "submitted_at": round(self.events[-1].at, 3),
-            "seconds": round(self.seconds_on_case, 3),
-            "asked": list(self.asked),
-            "examined": list(self.examined),
-            "investigated": list(self.investigated),
-            "differential": list(self.differential),
-            "confidence": self.confidence,
-            "next_step": self.next_step,
-            "reasoning": self.reasoning,
-            "verdict": fb.verdict,
-            "next_step_verdict": fb.next_step_verdict,
-            "scores": fb.scores.as_dict(),
-            "missed_key_questions": list(fb.missed_key_questions),
-            "missed_red_flags": list(fb.missed_red_flags),
-            "unsafe_step": fb.unsafe_step,
-            "events": [e.as_dict() for e in self.events],
-        }
+        return AttemptRecord(
+            attempt_id=self.attempt_id,
+            alias=self.alias,
+            case_id=self.case.id,
+            correct_diagnosis=self.case.diagnosis,
+            started_at=round(self.events[0].at, 3),
+            submitted_at=round(self.events[-1].at, 3),
+            seconds=round(self.seconds_on_case, 3),
+            asked=tuple(self.asked),
+            examined=tuple(self.examined),
+            investigated=tuple(self.investigated),
+            differential=tuple(self.differential),
+            confidence=self.confidence,
+            next_step=self.next_step,
+            reasoning=self.reasoning,
+            verdict=fb.verdict,
+            next_step_verdict=fb.next_step_verdict,
+            scores=fb.scores.as_dict(),
+            missed_key_questions=tuple(fb.missed_key_questions),
+            missed_red_flags=tuple(fb.missed_red_flags),
+            unsafe_step=fb.unsafe_step,
+            events=tuple(Event(e.kind, round(e.at, 3), e.item, dict(e.data)) for e in self.events),
+        )

@@ -211,3 +211,69 @@ def write_casebook(folder: Path, conditions: Iterable[dict], cases: Iterable[dic
     for case in cases:
         write_json(folder / "vignettes" / f"{case['id']}.json", case)
     return folder
+
+
+def attempt_json(
+    n: int = 1,
+    *,
+    alias: str = "student-a",
+    case_id: str = "case-a",
+    diagnosis: str = "dvt",
+    leading: str | None = None,
+    **overrides: Any,
+) -> dict:
+    """An attempt record's JSON object as a version-1 hand-in line holds it (no record_version), events included.
+
+    The one record builder of the tests: attempt ``n`` starts n hours after a fixed time and takes ten minutes; the
+    leading diagnosis (default: the right one) decides the verdict and the diagnosis score; ``overrides`` replace
+    fields.
+    """
+    leading = leading or diagnosis
+    right = leading == diagnosis
+    verdict = "correct" if right else "correct_not_leading"
+    start = 1_790_000_000.0 + 3600 * n
+    record: dict[str, Any] = {
+        "attempt_id": f"att-{n:04d}",
+        "alias": alias,
+        "case_id": case_id,
+        "correct_diagnosis": diagnosis,
+        "started_at": start,
+        "submitted_at": start + 600,
+        "seconds": 600.0,
+        "asked": ["q_swelling", "q_onset", "q_injury"],
+        "examined": [],
+        "investigated": [],
+        "differential": [leading] if right else [leading, diagnosis],
+        "confidence": 60,
+        "next_step": "ns_same_day",
+        "reasoning": "",
+        "verdict": verdict,
+        "next_step_verdict": "correct",
+        "scores": {"thoroughness": 1.0, "efficiency": 1.0, "diagnosis": 1.0 if right else 0.5, "next_step": 1.0},
+        "missed_key_questions": [],
+        "missed_red_flags": [],
+        "unsafe_step": False,
+        "events": [
+            {"kind": "start", "at": start, "item": case_id},
+            {"kind": "ask", "at": start + 10.0, "item": "q_swelling"},
+            {"kind": "diagnose", "at": start + 500.0, "item": leading, "data": {"confidence": 60}},
+            {"kind": "submit", "at": start + 600, "item": case_id, "data": {"verdict": verdict}},
+        ],
+    }
+    record.update(copy.deepcopy(overrides))
+    return record
+
+
+def make_record(n: int = 1, **fields: Any):
+    """The typed AttemptRecord of ``attempt_json(n, **fields)``: what the session produces and the store keeps."""
+    from casebook.attempts import AttemptRecord
+
+    return AttemptRecord.from_json(attempt_json(n, **fields))
+
+
+def write_jsonl(path: Path, lines: Iterable[dict | str]) -> Path:
+    """A JSON Lines hand-in: each dict as one JSON line, each string written as it is (for broken lines)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "".join((line if isinstance(line, str) else json.dumps(line, ensure_ascii=False)) + "\n" for line in lines)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,4 +1,4 @@
-"""Class analytics: reading a folder of hand-ins with bad files, the tidy tables, a student's own tables, the demo data."""
+"""Class analytics: a folder of hand-ins with bad files, the tidy tables, a student's own tables, the demo data."""
 
 from __future__ import annotations
 
@@ -6,65 +6,25 @@ import json
 from pathlib import Path
 
 import pytest
+from builders import attempt_json, make_record, write_jsonl
 
 import casebook
 from casebook import analytics, demo
 from casebook.progress import ProgressStore
 
 BOOK = casebook.load()
-
-
-def make_record(n: int, case_id: str = "case-a", diagnosis: str = "dvt", leading: str = "dvt", **overrides) -> dict:
-    """An attempt record as students export it; the leading diagnosis decides the verdict."""
-    differential = [leading] if leading == diagnosis else [leading, diagnosis]
-    record = {
-        "attempt_id": f"att-{n:04d}",
-        "alias": "student-a",
-        "case_id": case_id,
-        "correct_diagnosis": diagnosis,
-        "started_at": 1_790_000_000.0 + 3600 * n,
-        "submitted_at": 1_790_000_000.0 + 3600 * n + 600,
-        "seconds": 600.0,
-        "asked": ["q_swelling", "q_onset", "q_injury"],
-        "examined": [],
-        "investigated": [],
-        "differential": differential,
-        "confidence": 60,
-        "next_step": "ns_same_day",
-        "verdict": "correct" if leading == diagnosis else "correct_not_leading",
-        "next_step_verdict": "correct",
-        "scores": {
-            "thoroughness": 1.0,
-            "efficiency": 1.0,
-            "diagnosis": 1.0 if leading == diagnosis else 0.5,
-            "next_step": 1.0,
-        },
-        "missed_key_questions": [],
-        "missed_red_flags": [],
-        "unsafe_step": False,
-        "events": [{"kind": "start", "at": 1.0, "item": case_id}],
-    }
-    record.update(overrides)
-    return record
-
-
-def write_jsonl(path: Path, lines: list) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        "".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines), encoding="utf-8"
-    )
-    return path
+V1 = Path(__file__).resolve().parent / "data" / "v1"  # files written before records had a version (never edited)
 
 
 @pytest.fixture
 def class_folder(tmp_path: Path) -> Path:
-    """Three students' hand-ins, one file with a bad line, one that is not attempts at all, one attempt handed in twice."""
+    """Three students' hand-ins, a file with a bad line, one that is not attempts at all, an attempt handed in twice."""
     folder = tmp_path / "hand-ins"
     write_jsonl(
         folder / "anna.jsonl",
         [
-            make_record(1, alias="anna"),
-            make_record(
+            attempt_json(1, alias="anna"),
+            attempt_json(
                 2,
                 alias="anna",
                 case_id="case-b",
@@ -84,7 +44,7 @@ def class_folder(tmp_path: Path) -> Path:
     write_jsonl(
         folder / "ben.jsonl",
         [
-            make_record(
+            attempt_json(
                 3,
                 alias="ben",
                 leading="gastrocnemius_tear",
@@ -94,7 +54,7 @@ def class_folder(tmp_path: Path) -> Path:
                 asked=["q_onset"],
             ),
             '{"attempt_id": "att-0099", "alias": "ben", "case_id": "case-a"',
-            make_record(
+            attempt_json(
                 4,
                 alias="ben",
                 case_id="case-b",
@@ -104,7 +64,7 @@ def class_folder(tmp_path: Path) -> Path:
             ),
         ],
     )
-    write_jsonl(folder / "sub" / "cara.jsonl", [make_record(5, alias="cara"), make_record(1, alias="anna")])
+    write_jsonl(folder / "sub" / "cara.jsonl", [attempt_json(5, alias="cara"), attempt_json(1, alias="anna")])
     (folder / "essay.jsonl").write_text("Dear teacher, here is my essay.\n", encoding="utf-8")
     (folder / "notes.txt").write_text("not an attempts file, ignored\n", encoding="utf-8")
     (folder / "empty.jsonl").write_text("", encoding="utf-8")
@@ -112,7 +72,8 @@ def class_folder(tmp_path: Path) -> Path:
 
 
 def test_read_folder_reads_the_good_attempts_and_reports_every_bad_file_and_line(class_folder):
-    """Good lines from every .jsonl file (subfolders too) are read; bad ones are listed with file, line and reason, and counted once."""
+    """Good lines of every .jsonl file (subfolders too) are read; bad ones are listed with file, line and reason,
+    counted once."""
     df, problems = analytics.read_folder(class_folder)
     assert sorted(df["attempt_id"]) == ["att-0001", "att-0002", "att-0003", "att-0004", "att-0005"]
     assert [str(p) for p in problems] == [
@@ -221,7 +182,8 @@ def test_confusion_matrix_counts_correct_against_chosen_leading(class_folder):
 
 
 def test_missed_questions_are_counted_and_ranked(class_folder):
-    """Most-missed first; without a casebook the share is unknown, with it the denominator is the attempts where the question was key."""
+    """Most-missed first; without a casebook the share is unknown, with it the denominator is the attempts where the
+    question was key."""
     df, _ = analytics.read_folder(class_folder)
     table = analytics.missed_key_questions(df)
     assert table[["question_id", "missed"]].to_dict("records") == [
@@ -236,7 +198,7 @@ def test_missed_questions_are_counted_and_ranked(class_folder):
 
 
 def test_missed_questions_share_uses_the_case_key_questions():
-    """With the casebook, of_attempts counts attempts at cases where the question is key, and share_missed divides by it."""
+    """With the casebook, of_attempts counts attempts at cases where the question is key; share_missed divides by it."""
     case = next(iter(BOOK.cases.values()))
     q = case.key_questions[0]
     df = analytics.records_frame(
@@ -319,7 +281,8 @@ def test_attempts_over_time_has_a_running_accuracy():
 
 
 def test_student_scores_by_condition_topic_red_flags_and_cases_not_done():
-    """A student's own tables: mean scores per condition, key questions asked per topic, red flags missed, and the cases left."""
+    """A student's own tables: mean scores per condition, key questions asked per topic, red flags missed, cases
+    left."""
     case = next(c for c in BOOK.cases.values() if c.red_flag_questions)
     rf = case.red_flag_questions[0]
     df = analytics.records_frame(
@@ -369,7 +332,8 @@ def test_student_scores_by_condition_topic_red_flags_and_cases_not_done():
 
 
 def test_demo_generation_is_deterministic_and_marked_made_up(tmp_path):
-    """Two runs with the same seed write identical files; every record says demo, 30 students, and the planted problems are reported."""
+    """Two runs with the same seed write identical files; every record says demo, 30 students, and the planted problems
+    are reported."""
     a, b = tmp_path / "a", tmp_path / "b"
     counts = demo.generate(BOOK, a)
     demo.generate(BOOK, b)
@@ -394,7 +358,7 @@ def test_demo_generation_is_deterministic_and_marked_made_up(tmp_path):
 
 
 def test_no_demo_student_has_done_every_case():
-    """Each made-up student leaves some cases undone, so 'cases not done' has something to show (when there are 2+ cases)."""
+    """Each made-up student leaves some cases undone, so 'cases not done' has something to show (with 2+ cases)."""
     df, _ = analytics.read_folder(demo.demo_folder())
     if len(BOOK.cases) > 1:
         assert df.groupby("alias")["case_id"].nunique().max() < len(BOOK.cases)
@@ -403,8 +367,43 @@ def test_no_demo_student_has_done_every_case():
 
 def test_hidden_files_and_folders_are_not_read(tmp_path):
     """Checkpoint folders and dot-files (editor or OS leftovers) are skipped without a problem."""
-    write_jsonl(tmp_path / "anna.jsonl", [make_record(1)])
-    write_jsonl(tmp_path / ".ipynb_checkpoints" / "anna-checkpoint.jsonl", [make_record(2)])
+    write_jsonl(tmp_path / "anna.jsonl", [attempt_json(1)])
+    write_jsonl(tmp_path / ".ipynb_checkpoints" / "anna-checkpoint.jsonl", [attempt_json(2)])
     (tmp_path / "._anna.jsonl").write_bytes(b"\x00\x05\x16\x07 resource fork")
     df, problems = analytics.read_folder(tmp_path)
     assert (list(df["attempt_id"]), problems) == (["att-0001"], [])
+
+
+@pytest.mark.parametrize("name", ["attempts.jsonl", "attempts.csv"])
+def test_version_1_hand_ins_give_every_attempt_and_field_in_the_attempts_table(tmp_path, name):
+    """A JSONL or CSV hand-in written before records had a version: every attempt, every column from its fields."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / name).write_bytes((V1 / name).read_bytes())
+    df, problems = analytics.read_folder(tmp_path / "in")
+    lines = [json.loads(line) for line in (V1 / "attempts.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert problems == [] and len(df) == len(lines) == 4
+    for row, line in zip(df.to_dict("records"), lines, strict=True):
+        assert {k: row[k] for k in ("attempt_id", "alias", "case_id", "correct_diagnosis", "verdict")} == {
+            k: line[k] for k in ("attempt_id", "alias", "case_id", "correct_diagnosis", "verdict")
+        }
+        assert (row["leading"], row["differential"], row["correct"]) == (
+            line["differential"][0],
+            tuple(line["differential"]),
+            line["verdict"] == "correct",
+        )
+        assert (row["next_step"], row["next_step_verdict"], row["unsafe_step"], row["demo"]) == (
+            line["next_step"],
+            line["next_step_verdict"],
+            line["unsafe_step"],
+            line.get("demo", False),
+        )
+        assert (row["confidence"], row["seconds"]) == (line["confidence"], line["seconds"])
+        assert (row["n_asked"], row["n_examined"], row["n_investigated"]) == tuple(
+            len(line[k]) for k in ("asked", "examined", "investigated")
+        )
+        assert (row["asked"], row["missed_key_questions"], row["missed_red_flags"]) == tuple(
+            tuple(line[k]) for k in ("asked", "missed_key_questions", "missed_red_flags")
+        )
+        assert {s: row[f"score_{s}"] for s in line["scores"]} == line["scores"]
+        assert row["submitted_at"].timestamp() == int(line["submitted_at"])
+        assert row["started_at"].timestamp() == int(line["started_at"])

@@ -42,8 +42,10 @@ def test_play_prints_the_same_feedback_as_the_session(tmp_path, capsys):
 
 
 def test_play_json_format_carries_verdict_scores_and_safety(tmp_path, capsys):
-    """--format json gives machine-readable verdicts, scores and safety facts."""
-    answers = {"asked": [], "differential": ["gastrocnemius_tear"], "confidence": 50, "next_step": "ns_self_care"}
+    """--format json gives machine-readable verdicts, scores and safety facts (a look-alike and an unsafe step)."""
+    case = BOOK.cases[CASE_ID]
+    lookalike, unsafe = case.differential[0].condition, case.unsafe_steps[0].step
+    answers = {"asked": [], "differential": [lookalike], "confidence": 50, "next_step": unsafe}
     assert main(["play", CASE_ID, "--answers", write(tmp_path, answers), "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert (out["verdict"], out["next_step_verdict"], out["unsafe_step"], out["scores"]["thoroughness"]) == (

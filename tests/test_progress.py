@@ -6,66 +6,34 @@ import csv
 import json
 import multiprocessing
 import os
+import shutil
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from builders import attempt_json, make_record
 
-from casebook import progress
-from casebook.progress import SCHEMA_VERSION, ImportResult, ProgressStore, ProgressStoreError, RecordProblem
+from casebook import attempts, progress
+from casebook.attempts import AttemptRecord, RecordProblem, read_attempts
+from casebook.progress import SCHEMA_VERSION, ImportResult, ProgressStore, ProgressStoreError
 
-
-def make_record(n: int = 1, **overrides) -> dict:
-    """An attempt record shaped like CaseSession.attempt_record(), with events."""
-    start = 1_790_000_000.0 + 1000 * n
-    record = {
-        "attempt_id": f"att-{n:04d}",
-        "alias": "calf-detective",
-        "case_id": f"case-{n % 3}",
-        "correct_diagnosis": "dvt",
-        "started_at": start,
-        "submitted_at": start + 300.5,
-        "seconds": 300.5,
-        "asked": ["q_swelling", "q_onset"],
-        "examined": ["ex_calf_circumference"],
-        "investigated": [],
-        "differential": ["dvt", "gastrocnemius_tear"],
-        "confidence": 70,
-        "next_step": "ns_same_day",
-        "verdict": "correct",
-        "next_step_verdict": "correct",
-        "scores": {"thoroughness": 0.5, "efficiency": 1.0, "diagnosis": 1.0, "next_step": 1.0},
-        "missed_key_questions": ["q_immobilisation"],
-        "missed_red_flags": ["q_immobilisation"],
-        "unsafe_step": False,
-        "events": [
-            {"kind": "start", "at": start, "item": f"case-{n % 3}"},
-            {"kind": "ask", "at": start + 10.0, "item": "q_swelling"},
-            {
-                "kind": "diagnose",
-                "at": start + 200.0,
-                "item": "dvt",
-                "data": {"differential": ["dvt", "gastrocnemius_tear"], "confidence": 70},
-            },
-            {"kind": "submit", "at": start + 300.5, "item": f"case-{n % 3}", "data": {"verdict": "correct"}},
-        ],
-    }
-    record.update(overrides)
-    return record
+V1 = Path(__file__).resolve().parent / "data" / "v1"  # files written before records had a version (never edited)
 
 
 class SubmittedSession:
     """Stands in for a submitted CaseSession: only attempt_record() is used by the store."""
 
-    def __init__(self, record: dict):
+    def __init__(self, record: AttemptRecord):
         self.record = record
 
-    def attempt_record(self) -> dict:
-        return dict(self.record)
+    def attempt_record(self) -> AttemptRecord:
+        return self.record
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> ProgressStore:
+    """An empty store in a temporary folder, closed after the test."""
     s = ProgressStore(tmp_path / "progress.sqlite")
     yield s
     s.close()
@@ -129,11 +97,11 @@ def test_save_attempt_is_idempotent_and_keeps_the_record_with_its_events(store):
 
 def test_attempts_are_oldest_first_and_filtered_by_alias(store):
     """attempts() orders by submission time and filters by alias; done_case_ids() lists the cases attempted."""
-    store.save_attempt(make_record(3, alias="b"))
-    store.save_attempt(make_record(1, alias="a"))
-    store.save_attempt(make_record(2, alias="a"))
-    assert [r["attempt_id"] for r in store.attempts()] == ["att-0001", "att-0002", "att-0003"]
-    assert [r["attempt_id"] for r in store.attempts("a")] == ["att-0001", "att-0002"]
+    store.save_attempt(make_record(3, alias="b", case_id="case-0"))
+    store.save_attempt(make_record(1, alias="a", case_id="case-1"))
+    store.save_attempt(make_record(2, alias="a", case_id="case-2"))
+    assert [r.attempt_id for r in store.attempts()] == ["att-0001", "att-0002", "att-0003"]
+    assert [r.attempt_id for r in store.attempts("a")] == ["att-0001", "att-0002"]
     assert store.done_case_ids("a") == {"case-1", "case-2"}
     assert store.done_case_ids() == {"case-0", "case-1", "case-2"}
 
@@ -143,16 +111,18 @@ def test_record_session_uses_the_store_alias_when_the_session_has_none(store):
     store.alias = "me"
     assert store.record_session(SubmittedSession(make_record(1, alias=""))) is True
     store.record_session(SubmittedSession(make_record(2, alias="someone")))
-    assert [(r["attempt_id"], r["alias"]) for r in store.attempts()] == [("att-0001", "me"), ("att-0002", "someone")]
+    assert [(r.attempt_id, r.alias) for r in store.attempts()] == [("att-0001", "me"), ("att-0002", "someone")]
 
 
 def test_an_incomplete_record_is_refused_with_the_missing_fields(store):
-    """save_attempt() names the fields a record lacks instead of storing half an attempt."""
-    record = make_record(1)
+    """import_records() names the fields a JSON record lacks instead of storing half an attempt; save_attempt() takes
+    only typed records."""
+    record = attempt_json(1)
     del record["case_id"], record["verdict"]
-    with pytest.raises(ValueError) as err:
+    result = store.import_records([record])
+    assert result == ImportResult(0, 0, [RecordProblem("(records)", 1, "missing field(s): case_id, verdict")])
+    with pytest.raises(TypeError, match="^save_attempt\\(\\) takes an AttemptRecord, not dict$"):
         store.save_attempt(record)
-    assert str(err.value) == "Cannot save this attempt: missing field(s): case_id, verdict."
     assert store.attempts() == []
 
 
@@ -181,7 +151,8 @@ def _expected_message(path: Path, aside: Path, reason: str) -> str:
     ],
 )
 def test_a_damaged_file_is_moved_aside_with_a_message_and_a_fresh_store_works(tmp_path, damage, reason):
-    """Garbage bytes or a truncated file: the file is renamed progress.sqlite.corrupt-<time> unchanged, the message names both files, and the new store saves."""
+    """Garbage bytes or a truncated file: the file is renamed progress.sqlite.corrupt-<time> unchanged, the message
+    names both files, and the new store saves."""
     path = tmp_path / "progress.sqlite"
     if damage == "garbage":
         original = bytes(range(256)) * 40
@@ -242,7 +213,7 @@ def test_two_processes_writing_at_once_lose_no_attempt(tmp_path):
         p.join(timeout=120)
     assert [p.exitcode for p in procs] == [0, 0]
     s = ProgressStore(path)
-    ids = {r["attempt_id"] for r in s.attempts()}
+    ids = {r.attempt_id for r in s.attempts()}
     assert len(ids) == 400
     assert ids == {f"att-{n:04d}" for n in [*range(200), *range(1000, 1200)]}
     assert s.recovered is None
@@ -265,25 +236,28 @@ def test_export_then_import_round_trip_gives_identical_attempts_without_duplicat
 
 
 def test_export_for_one_alias_only(tmp_path, store):
-    """export_jsonl(alias=...) writes only that student's attempts."""
+    """export_jsonl(alias=...) writes only that student's attempts, each line at the newest record version."""
     store.import_records([make_record(1, alias="a"), make_record(2, alias="b")])
     out = tmp_path / "a.jsonl"
     assert store.export_jsonl(out, alias="a") == 1
-    assert [json.loads(line)["alias"] for line in out.read_text().splitlines()] == ["a"]
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(line["alias"], line["record_version"]) for line in lines] == [("a", attempts.RECORD_VERSION)]
 
 
 def test_csv_export_has_one_row_per_attempt_with_lists_joined(tmp_path, store):
     """export_csv writes the header and one row per attempt; list fields are joined with ';' and scores get columns."""
-    store.import_records([make_record(1), make_record(2)])
+    records = [make_record(1), make_record(2, leading="gastrocnemius_tear", unsafe_step=True)]
+    store.import_records(records)
     out = tmp_path / "mine.csv"
     assert store.export_csv(out) == 2
     with open(out, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    assert len(rows) == 2
-    assert rows[0]["asked"] == "q_swelling;q_onset"
-    assert rows[0]["differential"] == "dvt;gastrocnemius_tear"
-    assert rows[0]["score_thoroughness"] == "0.5"
-    assert rows[0]["unsafe_step"] == "false"
+    assert [r["attempt_id"] for r in rows] == [r.attempt_id for r in records]
+    assert [r["asked"] for r in rows] == [";".join(r.asked) for r in records]
+    assert [r["differential"] for r in rows] == [";".join(r.differential) for r in records]
+    assert [r["score_diagnosis"] for r in rows] == [str(r.scores["diagnosis"]) for r in records]
+    assert [r["unsafe_step"] for r in rows] == ["false", "true"]
+    assert [r["record_version"] for r in rows] == [str(attempts.RECORD_VERSION)] * 2
 
 
 def test_csv_import_restores_the_records_without_events(tmp_path, store):
@@ -293,22 +267,21 @@ def test_csv_import_restores_the_records_without_events(tmp_path, store):
     store.export_csv(out)
     other = ProgressStore(tmp_path / "other.sqlite")
     assert other.import_file(out).added == 2
-    expected = [{k: v for k, v in make_record(n).items() if k != "events"} for n in (1, 2)]
-    assert other.attempts() == expected
+    assert other.attempts() == [replace(make_record(n), events=None) for n in (1, 2)]
 
 
 def test_import_reports_bad_lines_with_their_numbers_and_keeps_the_good_ones(tmp_path, store):
     """Malformed lines are listed with line number and reason; valid lines around them are imported; nothing raises."""
-    good = json.dumps(make_record(1))
-    missing = json.dumps({k: v for k, v in make_record(2).items() if k != "alias"})
-    lines = [good, "", "{not json}", json.dumps([1, 2]), missing, good[:40], json.dumps(make_record(3))]
+    good = json.dumps(attempt_json(1))
+    missing = json.dumps({k: v for k, v in attempt_json(2).items() if k != "alias"})
+    lines = [good, "", "{not json}", json.dumps([1, 2]), missing, good[:40], json.dumps(attempt_json(3))]
     path = tmp_path / "hand-in.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = store.import_file(path)
     assert (result.added, result.duplicates) == (2, 0)
     assert [(p.line, p.message) for p in result.problems] == [
         (3, "not valid JSON (Expecting property name enclosed in double quotes at column 2)"),
-        (4, "expected an attempt record (a JSON object), found list"),
+        (4, "expected an attempt record (a JSON object), found a list"),
         (5, "missing field(s): alias"),
         (6, "not valid JSON: the record is cut off after 40 characters"),
     ]
@@ -333,12 +306,12 @@ def test_import_of_an_unreadable_file_is_a_reported_problem(tmp_path, store):
 
 def test_every_write_is_one_transaction(store, monkeypatch):
     """An import that fails halfway leaves no attempt of it behind (the transaction is rolled back)."""
-    records = [make_record(1), make_record(2), make_record(3, events="not a list")]
+    records = [make_record(1), make_record(2), make_record(3)]
     calls = []
     real_insert = ProgressStore._insert
 
     def insert(self, conn, record):
-        calls.append(record["attempt_id"])
+        calls.append(record.attempt_id)
         if len(calls) == 2:
             raise sqlite3.OperationalError("disk I/O error (simulated)")
         return real_insert(self, conn, record)
@@ -375,7 +348,8 @@ def test_migrations_run_in_order_on_an_older_file_and_keep_the_data(tmp_path, mo
 
 
 def test_a_damaged_file_that_cannot_be_moved_aside_leaves_a_working_session_store(tmp_path, monkeypatch):
-    """When renaming fails the file is left alone, the message says attempts last only this session, and saving still works."""
+    """When renaming fails the file is left alone, the message says attempts last only this session, and saving
+    still works."""
     path = tmp_path / "progress.sqlite"
     path.write_bytes(b"not a database at all" * 100)
 
@@ -385,7 +359,8 @@ def test_a_damaged_file_that_cannot_be_moved_aside_leaves_a_working_session_stor
     monkeypatch.setattr(progress.os, "replace", refuse)
     s = ProgressStore(path)
     assert s.recovered == (
-        f"Your progress file {path} could not be read (file is not a database) and could not be moved aside (Permission denied). "
+        f"Your progress file {path} could not be read (file is not a database) "
+        "and could not be moved aside (Permission denied). "
         "Attempts are kept only until this notebook is closed; ask for help to repair the file."
     )
     assert path.read_bytes() == b"not a database at all" * 100
@@ -393,7 +368,8 @@ def test_a_damaged_file_that_cannot_be_moved_aside_leaves_a_working_session_stor
 
 
 def test_csv_export_defuses_spreadsheet_formulas_and_import_restores_the_text(tmp_path, store):
-    """An alias such as '=HYPERLINK(...)' is written with a leading quote (no formula in a spreadsheet) and read back unchanged."""
+    """An alias such as '=HYPERLINK(...)' is written with a leading quote (no formula in a spreadsheet) and read back
+    unchanged."""
     alias = '=HYPERLINK("http://x.example","click")'
     store.save_attempt(make_record(1, alias=alias))
     out = tmp_path / "mine.csv"
@@ -402,4 +378,96 @@ def test_csv_export_defuses_spreadsheet_formulas_and_import_restores_the_text(tm
         assert next(csv.DictReader(f))["alias"] == "'" + alias
     other = ProgressStore(tmp_path / "other.sqlite")
     other.import_file(out)
-    assert other.attempts()[0]["alias"] == alias
+    assert other.attempts()[0].alias == alias
+
+
+def v1_lines() -> list[dict]:
+    """The version-1 JSONL hand-in fixture, line by line, as plain JSON (not through the casebook)."""
+    return [json.loads(line) for line in (V1 / "attempts.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def test_a_version_1_progress_file_is_read_in_full(tmp_path):
+    """A progress.sqlite written before records had a version: every attempt, every field and every event is read."""
+    path = tmp_path / "progress.sqlite"
+    shutil.copyfile(V1 / "progress.sqlite", path)
+    store = ProgressStore(path)
+    assert store.recovered is None and store.alias == "Åse Ødegård"
+    saved = store.attempts()
+    expected = v1_lines()  # the store's own JSONL export, written by the same casebook
+    assert len(saved) == len(expected) == 4
+    for record, line in zip(saved, expected, strict=True):
+        written = record.to_json()
+        assert {k: written[k] for k in line} == line
+        assert set(written) - set(line) <= {"record_version", "demo", "reasoning"}
+        assert written["record_version"] == attempts.RECORD_VERSION
+    assert store.attempts("Zoë 李 «calf»") == [saved[1]]
+    assert store.done_case_ids() == {line["case_id"] for line in expected}
+    store.close()
+
+
+def test_a_version_1_progress_file_keeps_working_and_exports_the_newest_version(tmp_path):
+    """New attempts join the version-1 ones in the same file; the export holds all of them at the newest version."""
+    path = tmp_path / "progress.sqlite"
+    shutil.copyfile(V1 / "progress.sqlite", path)
+    store = ProgressStore(path)
+    before = store.attempts()
+    assert store.save_attempt(make_record(1, alias=store.alias)) is True
+    out = tmp_path / "hand-in.jsonl"
+    assert store.export_jsonl(out) == 5
+    store.close()
+    again = [record for _, record, _ in read_attempts(out)]
+    assert again == [*before, make_record(1, alias="Åse Ødegård")]
+    assert {json.loads(line)["record_version"] for line in out.read_text(encoding="utf-8").splitlines()} == {
+        attempts.RECORD_VERSION
+    }
+
+
+@pytest.mark.parametrize("name", ["attempts.jsonl", "attempts.csv"])
+def test_version_1_hand_ins_import_in_full(store, name):
+    """The version-1 JSONL and CSV hand-ins import every attempt; CSV gives the same records without the events."""
+    result = store.import_file(V1 / name)
+    assert (result.added, result.duplicates, result.problems) == (4, 0, [])
+    imported = store.attempts()
+    from_jsonl = [AttemptRecord.from_json(line) for line in v1_lines()]
+    expected = from_jsonl if name.endswith(".jsonl") else [replace(r, events=None) for r in from_jsonl]
+    assert imported == expected
+    assert imported[0].reasoning == v1_lines()[0]["reasoning"] and "\n" in imported[0].reasoning
+    assert imported[1].reasoning.startswith("=") and imported[3].demo is True
+
+
+def test_a_hand_in_line_from_a_newer_casebook_is_a_problem_and_the_rest_import(tmp_path, store):
+    """A record of a version this casebook does not know is reported on its line (update the casebook), not guessed."""
+    newer = {**attempt_json(2), "record_version": attempts.RECORD_VERSION + 1}
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(json.dumps(attempt_json(1)) + "\n" + json.dumps(newer) + "\n", encoding="utf-8")
+    result = store.import_file(path)
+    assert (result.added, [(p.line, p.message) for p in result.problems]) == (
+        1,
+        [
+            (
+                2,
+                f"written by a newer casebook (record version {attempts.RECORD_VERSION + 1}; this casebook reads "
+                f"versions 1 to {attempts.RECORD_VERSION}): update the casebook to read it",
+            )
+        ],
+    )
+
+
+def test_a_stored_record_from_a_newer_casebook_raises_a_clear_error_and_changes_nothing(tmp_path):
+    """A store row this casebook cannot read raises ProgressStoreError naming the attempt; the file is untouched."""
+    path = tmp_path / "progress.sqlite"
+    s = ProgressStore(path)
+    s.save_attempt(make_record(1))
+    s.close()
+    conn = sqlite3.connect(path)
+    body = json.dumps({**attempt_json(1), "record_version": attempts.RECORD_VERSION + 1})
+    conn.execute("UPDATE attempts SET record = ?", (body,))
+    conn.commit()
+    conn.close()
+    store = ProgressStore(path)
+    before = path.read_bytes()
+    with pytest.raises(ProgressStoreError) as err:
+        store.attempts()
+    assert str(err.value).startswith(f"The progress file {path} holds attempt att-0001 that this casebook cannot read")
+    assert "written by a newer casebook" in str(err.value) and path.read_bytes() == before
+    store.close()

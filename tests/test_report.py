@@ -7,15 +7,18 @@ import io
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import matplotlib
 import pytest
+from builders import attempt_json, write_jsonl
 
 from casebook import analytics, plots, report
 from casebook.cli import main
 
 matplotlib.use("Agg")
+V1 = Path(__file__).resolve().parent / "data" / "v1"  # files written before records had a version (never edited)
 
 TABLES = [
     "problems",
@@ -31,42 +34,16 @@ TABLES = [
 FIGURES = [t for t in TABLES if t != "problems"]
 
 
-def make_record(n: int, alias: str = "anna", case_id: str = "case-a", leading: str = "dvt", **overrides) -> dict:
-    record = {
-        "attempt_id": f"att-{alias}-{n:04d}",
-        "alias": alias,
-        "case_id": case_id,
-        "correct_diagnosis": "dvt",
-        "started_at": 1_790_000_000.0 + n,
-        "submitted_at": 1_790_000_000.0 + n + 300,
-        "seconds": 300.0,
-        "asked": ["q_swelling"],
-        "examined": [],
-        "investigated": [],
-        "differential": [leading],
-        "confidence": 50,
-        "next_step": "ns_same_day",
-        "verdict": "correct" if leading == "dvt" else "wrong",
-        "next_step_verdict": "correct",
-        "scores": {"thoroughness": 0.5, "efficiency": 1.0, "diagnosis": 1.0, "next_step": 1.0},
-        "missed_key_questions": ["q_onset"],
-        "missed_red_flags": [],
-        "unsafe_step": False,
-    }
-    record.update(overrides)
-    return record
-
-
 @pytest.fixture
 def hand_ins(tmp_path: Path) -> Path:
     """Two good files (one with a hostile alias and case id), a malformed line and a file that is not attempts."""
     folder = tmp_path / "hand-ins"
     folder.mkdir()
-    (folder / "anna.jsonl").write_text(
-        "\n".join(json.dumps(make_record(n, leading="dvt" if n % 2 else "sciatica")) for n in range(4)) + "\n"
+    write_jsonl(
+        folder / "anna.jsonl", [attempt_json(n, alias="anna", leading=None if n % 2 else "sciatica") for n in range(4)]
     )
-    hostile = make_record(1, alias="<script>alert(1)</script>", case_id="<b>case</b>")
-    (folder / "eve.jsonl").write_text(json.dumps(hostile) + "\n" + '{"attempt_id": 7}\n')
+    hostile = attempt_json(10, alias="<script>alert(1)</script>", case_id="<b>case</b>")
+    write_jsonl(folder / "eve.jsonl", [hostile, '{"attempt_id": 7}'])
     (folder / "broken.jsonl").write_text("%PDF-1.4 not an export\n")
     return folder
 
@@ -121,7 +98,7 @@ def test_large_folders_show_a_text_progress_bar_on_stderr(tmp_path, capsys):
     folder = tmp_path / "many"
     folder.mkdir()
     for n in range(report.LARGE_FOLDER):
-        (folder / f"s{n:03d}.jsonl").write_text(json.dumps(make_record(n, alias=f"s{n}")) + "\n")
+        write_jsonl(folder / f"s{n:03d}.jsonl", [attempt_json(n, alias=f"s{n}")])
     report.build_report(folder, tmp_path / "out")
     err = capsys.readouterr().err
     assert err.endswith(
@@ -208,3 +185,31 @@ def test_cli_report_on_a_folder_without_attempts_exits_1_but_still_writes_the_re
     assert "No attempts could be read." in out.splitlines()
     assert err == "skipped: oops.jsonl, line 1: not valid JSON (Expecting value at column 1)\n"
     assert len(list((tmp_path / "out").glob("*.png"))) == len(FIGURES) and (tmp_path / "out" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("name", ["attempts.jsonl", "attempts.csv"])
+def test_cli_report_reads_a_version_1_hand_in_in_full(tmp_path, capsys, name):
+    """`casebook report` over a hand-in written before records had a version counts every attempt and every field."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / name).write_bytes((V1 / name).read_bytes())
+    assert main(["report", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 0
+    out, err = capsys.readouterr()
+    lines = [json.loads(line) for line in (V1 / "attempts.jsonl").read_text(encoding="utf-8").splitlines()]
+    students, cases = len({r["alias"] for r in lines}), len({r["case_id"] for r in lines})
+    assert err == "" and out.startswith(
+        f"Read {len(lines)} attempt(s) by {students} student(s) on {cases} case(s) from 1 file(s)"
+    )
+    with open(tmp_path / "out" / "accuracy_by_case.csv", newline="", encoding="utf-8") as f:
+        by_case = {row["case_id"]: row for row in csv.DictReader(f)}
+    for case_id in {r["case_id"] for r in lines}:
+        tries = [r for r in lines if r["case_id"] == case_id]
+        assert (by_case[case_id]["attempts"], by_case[case_id]["correct"]) == (
+            str(len(tries)),
+            str(sum(r["verdict"] == "correct" for r in tries)),
+        )
+    with open(tmp_path / "out" / "missed_red_flags.csv", newline="", encoding="utf-8") as f:
+        missed = {row["question_id"]: int(row["missed"]) for row in csv.DictReader(f)}
+    assert missed == dict(Counter(q for r in lines for q in r["missed_red_flags"]))
+    with open(tmp_path / "out" / "time_on_case.csv", newline="", encoding="utf-8") as f:
+        minutes = {row["case_id"]: float(row["max_minutes"]) for row in csv.DictReader(f)}
+    assert minutes == {c: round(max(r["seconds"] for r in lines if r["case_id"] == c) / 60, 1) for c in minutes}

@@ -7,6 +7,7 @@ import itertools
 import pytest
 
 import casebook
+from casebook.attempts import AttemptRecord
 from casebook.session import CaseSession, SessionError
 
 BOOK = casebook.load()
@@ -92,17 +93,18 @@ def test_attempt_record_holds_what_the_progress_store_needs():
     s.decide("ns_self_care")
     s.submit()
     r = s.attempt_record()
-    assert (
-        r["alias"],
-        r["case_id"],
-        r["correct_diagnosis"],
-        r["verdict"],
-        r["next_step_verdict"],
-        r["unsafe_step"],
-    ) == ("calf-detective", CASE_ID, "dvt", "correct_not_leading", "unsafe", True)
-    assert r["seconds"] == 10.0 and r["scores"]["diagnosis"] == 0.5
-    assert r["missed_red_flags"] == ["q_immobilisation", "q_breathless", "q_previous_clot"]
-    assert [e["kind"] for e in r["events"]] == ["start", "ask", "diagnose", "decide", "submit"]
+    assert (r.alias, r.case_id, r.correct_diagnosis, r.verdict, r.next_step_verdict, r.unsafe_step) == (
+        "calf-detective",
+        CASE_ID,
+        "dvt",
+        "correct_not_leading",
+        "unsafe",
+        True,
+    )
+    assert r.seconds == 10.0 and r.scores["diagnosis"] == 0.5
+    assert r.missed_red_flags == tuple(q for q in BOOK.cases[CASE_ID].red_flag_questions if q != "q_swelling")
+    assert [e.kind for e in r.events] == ["start", "ask", "diagnose", "decide", "submit"]
+    assert AttemptRecord.from_json(r.to_json()) == r
 
 
 def test_listeners_receive_every_event():

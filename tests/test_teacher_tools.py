@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from html import escape
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 import casebook
 from casebook.cli import main
 from casebook.handout import handout_html
+from casebook.loading import bundled_cases_dir, case_files
 from casebook.seminar import seminar_steps
 from casebook.ui.seminar_view import SeminarView
 
@@ -18,7 +20,9 @@ BOOK = casebook.load()
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("case_id", sorted(BOOK.cases))
+@pytest.mark.parametrize(
+    "case_id", sorted(json.loads(p.read_text(encoding="utf-8"))["id"] for p in case_files(bundled_cases_dir()))
+)
 def test_student_handout_hides_the_answer_and_answer_key_shows_it(case_id):
     """The student version never names the diagnosis; the answer key names it with the feedback and teaching points."""
     case = BOOK.cases[case_id]
@@ -64,16 +68,6 @@ def test_seminar_view_next_back_and_start_over():
     assert "Side by side" in view.stage.value
     view.restart.click()
     assert count() == 1 and view.back.disabled
-
-
-def test_every_cli_command_is_documented_in_the_readme():
-    """Each sub-command of `casebook` appears in the README's command table."""
-    from casebook.cli import build_parser
-
-    parser = build_parser()
-    sub = next(a for a in parser._actions if a.dest == "command")
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert [c for c in sub.choices if f"casebook {c}" not in readme] == []
 
 
 def test_readme_worked_example_validates(tmp_path):

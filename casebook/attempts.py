@@ -1,0 +1,547 @@
+"""The attempt record: one typed, versioned shape for a submitted attempt, its JSON and CSV forms and upgrade chain.
+
+Everything that writes or reads attempts goes through this module: the session produces an ``AttemptRecord``, the
+progress store saves it, students export it (JSON Lines or CSV), and analytics, the class report and the demo read it.
+Readers upgrade old records on the way in (``UPGRADES``); writers always write the newest version (``RECORD_VERSION``).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import json.scanner
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+from typing import Any, TextIO
+
+VERSION_KEY = "record_version"
+LIST_SEPARATOR = ";"  # joins a list of ids in one CSV cell
+SCORE_NAMES = ("thoroughness", "efficiency", "diagnosis", "next_step")
+SCORE_PREFIX = "score_"  # a CSV column per score: score_thoroughness, ...
+FILE_SUFFIXES = (".jsonl", ".csv")
+
+
+# ------------------------------------------------------------------ the upgrade chain
+#
+# UPGRADES[i] turns a record (its JSON object) of version i + 1 into version i + 2. Each step is a small pure
+# function: it takes the dict, returns a new dict and leaves its input alone; ``upgrade`` sets the version number.
+# Append one step for every change of the record's shape (and the new fields to AttemptRecord); never edit a step
+# once released, or last term's hand-ins read differently. Version 1 is the record as written before records carried
+# a version: a record without "record_version" is version 1. A store whose records a new version changes also needs
+# a progress.MIGRATIONS step, so that older casebooks refuse the file before reading it.
+UPGRADES: tuple[Callable[[dict], dict], ...] = ()
+RECORD_VERSION = 1 + len(UPGRADES)
+
+
+class RecordError(ValueError):
+    """An attempt record that cannot be read; the message names the field and what is wrong with it."""
+
+
+class RecordVersionError(RecordError):
+    """A record written by a newer casebook than this one: its version is above the newest this casebook knows."""
+
+    def __init__(self, version: int, newest: int):
+        self.version, self.newest = version, newest
+        super().__init__(
+            f"written by a newer casebook (record version {version}; this casebook reads versions 1 to {newest}): "
+            "update the casebook to read it"
+        )
+
+
+def upgrade(obj: Mapping[str, Any], upgrades: Sequence[Callable[[dict], dict]] | None = None) -> dict:
+    """``obj`` (a record's JSON object) brought to the newest version of the chain (default ``UPGRADES``).
+
+    Raises RecordVersionError when the record is newer than the chain, RecordError when its version is not usable.
+    """
+    chain = UPGRADES if upgrades is None else tuple(upgrades)
+    newest = 1 + len(chain)
+    version = obj.get(VERSION_KEY, 1)
+    if type(version) is not int or version < 1:
+        raise RecordError(f"field '{VERSION_KEY}' should be a whole number from 1 up, found {_json_kind(version)}")
+    if version > newest:
+        raise RecordVersionError(version, newest)
+    record = dict(obj)
+    for number in range(version, newest):
+        record = {**chain[number - 1](record), VERSION_KEY: number + 1}
+    return record
+
+
+# ------------------------------------------------------------------ the record
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One thing the student did: start, ask, examine, investigate, note, diagnose, decide, submit or restart."""
+
+    kind: str
+    at: float
+    item: str = ""
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        """The event's JSON object (time rounded to milliseconds; empty item and data left out)."""
+        d: dict[str, Any] = {"kind": self.kind, "at": round(self.at, 3)}
+        if self.item:
+            d["item"] = self.item
+        if self.data:
+            d["data"] = dict(self.data)
+        return d
+
+
+def _spec(kind: str, *, shared: bool = False, **default: Any) -> Any:
+    """A record field: ``kind`` says how it is checked and written (JSON and CSV); no default means required.
+
+    ``shared`` text repeats across a class (aliases, case ids, verdicts) and is interned when read, as ids in lists
+    are: a report of 100,000 attempts keeps one string per distinct value, not one per attempt.
+    """
+    return field(metadata={"kind": kind, "shared": shared}, **default)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AttemptRecord:
+    """One submitted attempt at one case: what the student did, the verdicts and scores, and the events.
+
+    The fields (in their JSON order) are the record's only description; ``record_version`` is not a field, since a
+    record in memory is always the newest version. Readers build records with ``from_json`` / ``from_row``.
+    ``extra`` keeps the keys this casebook does not know, as they came, so nothing read is lost when written again;
+    ``events`` is None when the source had none (a CSV hand-in).
+    """
+
+    attempt_id: str = _spec("id")
+    alias: str = _spec("text", shared=True)
+    case_id: str = _spec("id", shared=True)
+    correct_diagnosis: str = _spec("text", shared=True)
+    started_at: float | None = _spec("number?", default=None)
+    submitted_at: float = _spec("number")
+    seconds: float | None = _spec("number?", default=None)
+    asked: tuple[str, ...] = _spec("ids", default=())
+    examined: tuple[str, ...] = _spec("ids", default=())
+    investigated: tuple[str, ...] = _spec("ids", default=())
+    differential: tuple[str, ...] = _spec("ids")
+    confidence: float | None = _spec("number?", default=None)  # 0-100, a whole number when the session wrote it
+    next_step: str | None = _spec("text?", shared=True, default=None)
+    reasoning: str = _spec("text", default="")
+    verdict: str = _spec("text", shared=True)
+    next_step_verdict: str = _spec("text", shared=True, default="")
+    scores: Mapping[str, float] = _spec("scores", default_factory=dict)
+    missed_key_questions: tuple[str, ...] = _spec("ids", default=())
+    missed_red_flags: tuple[str, ...] = _spec("ids", default=())
+    unsafe_step: bool = _spec("bool", default=False)
+    demo: bool = _spec("bool", default=False)  # made-up data (casebook/demo)
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    events: tuple[Event, ...] | None = None
+
+    @property
+    def leading(self) -> str:
+        """The leading (first) diagnosis of the differential, or '' when there is none."""
+        return self.differential[0] if self.differential else ""
+
+    @property
+    def correct(self) -> bool:
+        """True when the leading diagnosis is the case's diagnosis."""
+        return self.verdict == "correct"
+
+    @classmethod
+    def from_json(cls, obj: Any, *, events: bool = True) -> AttemptRecord:
+        """A record from its JSON object, of any known version (upgraded on the way in); RecordError when unusable.
+
+        With ``events=False`` the events are neither checked nor kept (for readers that do not use them).
+        """
+        if type(obj) is not dict:
+            raise RecordError(f"expected an attempt record (a JSON object), found {_json_kind(obj)}")
+        version = obj.get(VERSION_KEY, 1)
+        if type(version) is not int or version != RECORD_VERSION:
+            obj = upgrade(obj)
+        return _record_from(obj, events)
+
+    def to_json(self, *, events: bool = True) -> dict:
+        """The record's JSON object at the newest version (``events=False`` leaves the events out)."""
+        out: dict[str, Any] = {VERSION_KEY: RECORD_VERSION}
+        for name, kind in _FIELDS:
+            value = getattr(self, name)
+            out[name] = list(value) if kind == "ids" else dict(value) if kind == "scores" else value
+        out.update(self.extra)
+        if events and self.events is not None:
+            out["events"] = [e.as_dict() for e in self.events]
+        return out
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, str | None]) -> AttemptRecord:
+        """A record from one CSV row (as ``to_row`` writes it), of any known version; RecordError when unusable."""
+        return cls.from_json(_row_to_json(row))
+
+    def to_row(self) -> dict[str, Any]:
+        """The record as one flat CSV row: lists joined with ';', a column per score, events left out."""
+        row: dict[str, Any] = {}
+        for name, kind in _FIELDS:
+            value = getattr(self, name)
+            if kind == "scores":
+                for score, number in value.items():
+                    row[SCORE_PREFIX + score] = number
+                continue
+            row[name] = LIST_SEPARATOR.join(value) if kind == "ids" else value
+        for name, value in self.extra.items():
+            row[name] = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        row[VERSION_KEY] = RECORD_VERSION
+        return {k: _csv_cell(v) for k, v in row.items()}
+
+
+# (name, kind) of every field in JSON order; the required ones (no default) in the same order.
+_FIELDS: tuple[tuple[str, str], ...] = tuple((f.name, f.metadata["kind"]) for f in fields(AttemptRecord) if f.metadata)
+REQUIRED_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in fields(AttemptRecord) if f.metadata and f.default is MISSING and f.default_factory is MISSING
+)
+_KNOWN_KEYS = frozenset(name for name, _ in _FIELDS) | {VERSION_KEY, "events"}
+_ABSENT = object()
+
+
+def _json_kind(value: Any) -> str:
+    """How a JSON value reads to a person: 'text', 'a number', 'a list', ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return f"'{value[:40]}'" if value else "empty text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+_REQUIRED = frozenset(REQUIRED_FIELDS)
+_NO_SCORES = object()  # replaced by a fresh {} for each record without scores
+# The values of the fields a JSON object leaves out (every field with a default; "extra" is always set).
+_DEFAULTS = {f.name: f.default for f in fields(AttemptRecord) if f.default is not MISSING} | {"scores": _NO_SCORES}
+
+
+def _names(*kinds: str) -> tuple[str, ...]:
+    return tuple(name for name, kind in _FIELDS if kind in kinds)
+
+
+# The fields by how they are checked (one loop per kind keeps the check of a good record short: it runs 100,000
+# times for a class report).
+_ID_LISTS, _TEXTS, _IDS = _names("ids"), _names("text"), _names("id")
+_NUMBERS, _OPTIONAL_NUMBERS, _OPTIONAL_TEXTS = _names("number"), _names("number?"), _names("text?")
+_BOOLS, _SCORES = _names("bool"), _names("scores")
+_NUMBER = (int, float)
+_NUMBER_TYPES = frozenset(_NUMBER)
+_SHARED = frozenset(f.name for f in fields(AttemptRecord) if f.metadata.get("shared"))
+
+
+def _record_from(obj: dict, keep_events: bool) -> AttemptRecord:
+    """Check the fields of a newest-version JSON object (the first problem raises RecordError) and build the record.
+
+    This runs once per attempt of a class report (100,000 times for a large class), so it checks each kind of field
+    in one short loop and fills the new record's instance dict directly (see _new_record).
+    """
+    if not _REQUIRED <= obj.keys():
+        raise RecordError("missing field(s): " + ", ".join(n for n in REQUIRED_FIELDS if n not in obj))
+    get, intern = obj.get, sys.intern
+    values: dict[str, Any] = _DEFAULTS.copy()
+    for name in _ID_LISTS:
+        value = get(name, _ABSENT)
+        if value is not _ABSENT:
+            if type(value) is not list:
+                raise RecordError(f"field '{name}' should be a list of ids (text), found {_json_kind(value)}")
+            try:
+                values[name] = tuple(map(intern, value))  # intern() refuses anything but text
+            except TypeError:
+                raise RecordError(
+                    f"field '{name}' should be a list of ids (text), found a list with other values"
+                ) from None
+    for name in _TEXTS:
+        value = get(name, _ABSENT)
+        if value is not _ABSENT:
+            if type(value) is not str:
+                raise RecordError(f"field '{name}' should be text, found {_json_kind(value)}")
+            values[name] = intern(value) if name in _SHARED else value
+    for name in _IDS:
+        value = get(name, _ABSENT)
+        if value is not _ABSENT:
+            if type(value) is not str:
+                raise RecordError(f"field '{name}' should be text, found {_json_kind(value)}")
+            if not value or value.isspace():
+                raise RecordError(f"field '{name}' must not be empty")
+            values[name] = intern(value) if name in _SHARED else value
+    for name in _NUMBERS:
+        value = get(name, _ABSENT)
+        if value is not _ABSENT:
+            if type(value) not in _NUMBER:
+                raise RecordError(f"field '{name}' should be a number, found {_json_kind(value)}")
+            values[name] = value
+    for name in _OPTIONAL_NUMBERS:
+        value = get(name)
+        if value is not None:
+            if type(value) not in _NUMBER:
+                raise RecordError(f"field '{name}' should be a number or null, found {_json_kind(value)}")
+            values[name] = value
+    for name in _OPTIONAL_TEXTS:
+        value = get(name)
+        if value is not None:
+            if type(value) is not str:
+                raise RecordError(f"field '{name}' should be text or null, found {_json_kind(value)}")
+            values[name] = intern(value) if name in _SHARED else value
+    for name in _BOOLS:
+        value = get(name, _ABSENT)
+        if value is not _ABSENT:
+            if type(value) is not bool:
+                raise RecordError(f"field '{name}' should be true or false, found {_json_kind(value)}")
+            values[name] = value
+    for name in _SCORES:
+        value = get(name, _ABSENT)
+        if value is not _ABSENT:
+            if type(value) is not dict or not _NUMBER_TYPES.issuperset(map(type, value.values())):
+                raise RecordError(f"field '{name}' should be an object of numbers, found {_json_kind(value)}")
+            values[name] = value
+    if values["scores"] is _NO_SCORES:
+        values["scores"] = {}
+    values["extra"] = {k: v for k, v in obj.items() if k not in _KNOWN_KEYS} if not obj.keys() <= _KNOWN_KEYS else {}
+    raw_events = get("events", _ABSENT)
+    if raw_events is not _ABSENT:
+        if type(raw_events) is not list:
+            raise RecordError(f"field 'events' should be a list, found {_json_kind(raw_events)}")
+        if keep_events:
+            values["events"] = tuple(_event_from(e, n) for n, e in enumerate(raw_events))
+    return _new_record(values)
+
+
+def _new_record(state: dict[str, Any]) -> AttemptRecord:
+    """A record whose instance dict is ``state`` (every field, checked), made without __init__: a frozen dataclass's
+    __init__ sets each field through object.__setattr__, which would be a third of the cost of reading a record."""
+    record = object.__new__(AttemptRecord)
+    object.__setattr__(record, "__dict__", state)
+    return record
+
+
+_EVENT_KEYS = frozenset(("kind", "at", "item", "data"))
+
+
+def _event_from(obj: Any, n: int) -> Event:
+    """One event from its JSON object; RecordError naming events[n] when it is not usable."""
+    if type(obj) is not dict:
+        raise RecordError(f"events[{n}] should be an object, found {_json_kind(obj)}")
+    kind, at, item, data = obj.get("kind"), obj.get("at"), obj.get("item", ""), obj.get("data", {})
+    if type(kind) is not str or not kind:
+        raise RecordError(f"events[{n}] needs a 'kind' (text), found {_json_kind(kind)}")
+    if type(at) not in _NUMBER:
+        raise RecordError(f"events[{n}] needs an 'at' time (a number), found {_json_kind(at)}")
+    if type(item) is not str:
+        raise RecordError(f"events[{n}]: 'item' should be text, found {_json_kind(item)}")
+    if type(data) is not dict:
+        raise RecordError(f"events[{n}]: 'data' should be an object, found {_json_kind(data)}")
+    if not obj.keys() <= _EVENT_KEYS:
+        unknown = ", ".join(sorted(f"'{k}'" for k in obj.keys() - _EVENT_KEYS))
+        raise RecordError(f"events[{n}] has unknown key(s) {unknown} (an event holds kind, at, item and data)")
+    return Event(kind, at, item, data)
+
+
+# ------------------------------------------------------------------ CSV cells
+
+_FORMULA_STARTS = ("=", "+", "-", "@")
+_KINDS = dict(_FIELDS)
+
+
+def _csv_cell(value: Any) -> Any:
+    """A value as a CSV cell: true/false, '' for null, and text a spreadsheet would run as a formula quoted with '."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value  # _row_to_json removes the quote again
+    return value
+
+
+def _number(column: str, text: str) -> int | float:
+    """A CSV cell's number: an int when written as one, else a float; RecordError when it is not a number."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise RecordError(f"column '{column}' should be a number, found '{text[:40]}'") from None
+    return int(value) if value.is_integer() and "." not in text and "e" not in text.lower() else value
+
+
+def _row_to_json(row: Mapping[str, str | None]) -> dict[str, Any]:
+    """A CSV row as a record's JSON object (before upgrading): empty cells left out, lists split, numbers parsed."""
+    obj: dict[str, Any] = {}
+    scores: dict[str, float] = {}
+    for column, cell in row.items():
+        if column is None:
+            continue
+        text = (cell or "").strip()
+        if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS):
+            text = text[1:]
+        if column.startswith(SCORE_PREFIX):
+            if text:
+                scores[column[len(SCORE_PREFIX) :]] = float(_number(column, text))
+            continue
+        if column == VERSION_KEY:
+            if text:
+                obj[VERSION_KEY] = _number(column, text)
+            continue
+        kind = _KINDS.get(column)
+        if kind == "ids":
+            obj[column] = [x for x in text.split(LIST_SEPARATOR) if x]
+        elif not text:
+            if column == "alias":
+                obj[column] = ""  # an empty alias is kept (the store fills in its own)
+        elif kind in ("number", "number?"):
+            obj[column] = _number(column, text)
+        elif kind == "bool":
+            obj[column] = text.lower() in ("true", "1", "yes")
+        else:
+            obj[column] = text  # text, ids and columns this casebook does not know (kept as text)
+    if scores:
+        obj["scores"] = scores
+    return obj
+
+
+def csv_columns(records: Iterable[AttemptRecord] = ()) -> list[str]:
+    """The CSV header for ``records``: every field (a column per score), then any extra keys, then the version."""
+    columns: list[str] = []
+    for name, kind in _FIELDS:
+        columns += [SCORE_PREFIX + s for s in SCORE_NAMES] if kind == "scores" else [name]
+    seen = set(columns)
+    for record in records:
+        for key in [*(SCORE_PREFIX + s for s in record.scores), *record.extra]:
+            if key not in seen:
+                seen.add(key)
+                columns.append(key)
+    return [*columns, VERSION_KEY]
+
+
+# ------------------------------------------------------------------ files
+
+
+def jsonl_line(record: AttemptRecord) -> str:
+    """One record as a line of a JSON Lines file (newest version, events included, newline at the end)."""
+    return json.dumps(record.to_json(), ensure_ascii=False) + "\n"
+
+
+def write_jsonl(f: TextIO, records: Iterable[AttemptRecord]) -> int:
+    """Write ``records`` to an open text file as JSON Lines; returns how many."""
+    n = 0
+    for record in records:
+        f.write(jsonl_line(record))
+        n += 1
+    return n
+
+
+def write_csv(f: TextIO, records: Sequence[AttemptRecord]) -> int:
+    """Write ``records`` to a text file opened with newline='' as CSV, one row per attempt; returns how many."""
+    writer = csv.DictWriter(f, fieldnames=csv_columns(records), restval="")
+    writer.writeheader()
+    writer.writerows(r.to_row() for r in records)
+    return len(records)
+
+
+@dataclass(frozen=True)
+class RecordProblem:
+    """One unusable line or row in an attempts file: which file, which line (1-based; 0 = whole file), what is wrong."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}, line {self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+
+
+_scan_json = json.scanner.make_scanner(json.JSONDecoder())  # json.loads without its Python wrapper (same C scanner)
+
+
+def read_attempts(
+    path: str | os.PathLike, *, events: bool = True
+) -> Iterator[tuple[int, AttemptRecord | None, str | None]]:
+    """(line, record, problem) for every non-empty line of a JSON Lines file or row of a CSV file (by suffix).
+
+    Exactly one of record and problem is None; line 0 means the whole file. Never raises on bad content: a record
+    from a newer casebook, bad JSON or a bad field is a problem of its line. ``events=False`` skips the events.
+    """
+    path = Path(path)
+    try:
+        if path.suffix.lower() == ".csv":
+            yield from _read_csv(path)
+        else:
+            yield from _read_jsonl(path, events)
+    except UnicodeDecodeError as e:
+        yield 0, None, f"not a UTF-8 text file ({e.reason} at byte {e.start})"
+    except OSError as e:
+        yield 0, None, f"cannot be read ({e.strerror or e})"
+    except csv.Error as e:
+        yield 0, None, f"not a readable CSV file ({e})"
+
+
+def _read_jsonl(path: Path, keep_events: bool) -> Iterator[tuple[int, AttemptRecord | None, str | None]]:
+    scan, from_json = _scan_json, AttemptRecord.from_json
+    with open(path, encoding="utf-8") as f:
+        for number, text in enumerate(f, start=1):
+            try:
+                obj, end = scan(text, 0)
+            except (StopIteration, ValueError, RecursionError):
+                obj, end = _ABSENT, 0
+            if obj is _ABSENT or (end != len(text) and not text[end:].isspace()):
+                text = text.strip()
+                if not text:
+                    continue
+                problem = _json_problem(text)
+                if problem:
+                    yield number, None, problem
+                    continue
+                obj = json.loads(text)
+            if "\\" in text and "\\u" in text and _has_lone_surrogate(obj):  # "\\" alone is a fast memchr
+                yield number, None, "holds half a character (a lone \\ud800-\\udfff escape): not valid UTF-8 text"
+                continue
+            try:
+                yield number, from_json(obj, events=keep_events), None
+            except RecordError as e:
+                yield number, None, str(e)
+
+
+def _json_problem(text: str) -> str | None:
+    """Why ``text`` is not one JSON value, in words, or None when it is."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as e:
+        if text.startswith("{") and not text.endswith("}"):
+            return f"not valid JSON: the record is cut off after {len(text)} characters"
+        return f"not valid JSON ({e.msg} at column {e.colno})"
+    except RecursionError:
+        return "not valid JSON (nested too deeply)"
+    except ValueError:
+        return "not valid JSON (a number is too long: more than 4,300 digits)"
+    return None
+
+
+def _has_lone_surrogate(obj: Any) -> bool:
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _read_csv(path: Path) -> Iterator[tuple[int, AttemptRecord | None, str | None]]:
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        header = reader.fieldnames or []
+        missing = [c for c in REQUIRED_FIELDS if c not in header]
+        if missing:
+            yield 1, None, "not an attempts CSV file: missing column(s) " + ", ".join(missing)
+            return
+        for row in reader:
+            line = reader.line_num
+            if None in row:
+                yield line, None, f"row has {len(header) + len(row[None])} values, expected {len(header)}"
+                continue
+            try:
+                yield line, AttemptRecord.from_row(row), None
+            except RecordError as e:
+                yield line, None, str(e)

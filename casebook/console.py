@@ -1,0 +1,46 @@
+"""What the commands of the command line share: exit codes, text tables, problems by file, loading the cases."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from .loading import load
+from .model import Casebook, CaseError, Problem
+
+# The exit codes of every `casebook` command (and `python -m casebook.demo`); argparse also exits with 2 on bad usage.
+EXIT_OK = 0  # done; `validate`: no problem found
+EXIT_PROBLEMS = 1  # the input has problems (printed), or nothing usable could be read from it
+EXIT_USAGE = 2  # bad usage: a file, folder or id that does not exist, or arguments argparse refuses
+
+
+def table(rows: list[dict], columns: list[str]) -> str:
+    """A plain fixed-width text table of ``rows`` (dicts), one column per name in ``columns``."""
+    widths = {c: max([len(c)] + [len(str(r[c])) for r in rows]) for c in columns}
+    lines = ["  ".join(c.ljust(widths[c]) for c in columns), "  ".join("-" * widths[c] for c in columns)]
+    lines += ["  ".join(str(r[c]).ljust(widths[c]) for c in columns) for r in rows]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def format_problems(problems: Sequence[Problem]) -> str:
+    """Problems grouped by file, each with where, what and how to fix it."""
+    out: list[str] = []
+    by_file: dict[str, list[Problem]] = {}
+    for p in problems:
+        by_file.setdefault(p.file, []).append(p)
+    for file, items in by_file.items():
+        out.append(file)
+        for p in items:
+            out.append(f"  {p.json_path or '(whole file)'}: {p.message}")
+            if p.hint:
+                out.append(f"    how to fix: {p.hint}")
+    return "\n".join(out)
+
+
+def load_or_report(path: str | None) -> Casebook | None:
+    """The casebook in ``path`` (default: the bundled cases), or None after printing why it cannot be loaded."""
+    try:
+        return load(path)
+    except CaseError as e:
+        print(format_problems(e.problems), file=sys.stderr)
+        return None

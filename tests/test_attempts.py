@@ -1,0 +1,318 @@
+"""The attempt record: its JSON and CSV forms, the upgrade chain, version-1 files read in full, clear errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import fields, replace
+from pathlib import Path
+
+import pytest
+from builders import attempt_json, make_record, write_jsonl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from casebook import attempts, session
+from casebook.attempts import AttemptRecord, Event, RecordError, RecordVersionError, read_attempts
+
+V1 = Path(__file__).resolve().parent / "data" / "v1"  # files written before records had a version (never edited)
+
+
+def v1_lines() -> list[dict]:
+    """The version-1 JSONL fixture, read with json alone."""
+    return [json.loads(line) for line in (V1 / "attempts.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def read_all(path: Path) -> list[tuple[int, AttemptRecord | None, str | None]]:
+    return list(read_attempts(path))
+
+
+# ------------------------------------------------------------------ version-1 files
+
+
+def test_the_version_1_jsonl_hand_in_is_read_in_full():
+    """Every line of the version-1 JSONL fixture reads, and writing it again gives back every field it held."""
+    found = read_all(V1 / "attempts.jsonl")
+    lines = v1_lines()
+    assert [(n, problem) for n, _, problem in found] == [(n, None) for n in range(1, len(lines) + 1)]
+    for (_, record, _), line in zip(found, lines, strict=True):
+        assert "record_version" not in line  # a version-1 file: no version field
+        written = record.to_json()
+        assert {k: written[k] for k in line} == line
+        assert written["record_version"] == attempts.RECORD_VERSION
+        assert {k: v for k, v in written.items() if k not in line} in (
+            {"record_version": 1},
+            {"record_version": 1, "demo": False},
+        )
+
+
+def test_the_version_1_csv_hand_in_gives_the_same_attempts_without_events():
+    """The version-1 CSV fixture reads every row to the same records as the JSONL, except the events CSV leaves out."""
+    from_csv = [record for _, record, _ in read_all(V1 / "attempts.csv")]
+    from_jsonl = [record for _, record, _ in read_all(V1 / "attempts.jsonl")]
+    assert from_csv == [replace(r, events=None) for r in from_jsonl]
+    assert len(from_csv) == 4 and all(r is not None for r in from_csv)
+
+
+def test_version_1_files_are_only_read():
+    """Reading the fixtures (the chain upgrades in memory) leaves them byte for byte as they were."""
+    before = {p.name: p.read_bytes() for p in V1.iterdir()}
+    for name in ("attempts.jsonl", "attempts.csv"):
+        read_all(V1 / name)
+    assert {p.name: p.read_bytes() for p in V1.iterdir()} == before
+
+
+# ------------------------------------------------------------------ the upgrade chain
+
+
+def add_recall_and_language(record: dict) -> dict:
+    """A made-up v1 -> v2 step, as the free-recall and language work will add one: new fields with defaults."""
+    return {**record, "asked_before_menu": [], "lang": "en"}
+
+
+def test_a_version_2_step_reads_version_1_files_without_touching_them(monkeypatch):
+    """With a (test-only) v2 step appended, the v1 fixture reads through it, is written as v2, and stays unchanged."""
+    before = (V1 / "attempts.jsonl").read_bytes()
+    monkeypatch.setattr(attempts, "UPGRADES", (*attempts.UPGRADES, add_recall_and_language))
+    monkeypatch.setattr(attempts, "RECORD_VERSION", attempts.RECORD_VERSION + 1)
+    records = [record for _, record, _ in read_all(V1 / "attempts.jsonl")]
+    assert len(records) == 4
+    assert [r.extra for r in records] == [{"asked_before_menu": [], "lang": "en"}] * 4  # fields this class lacks
+    written = json.loads(attempts.jsonl_line(records[0]))
+    assert (written["record_version"], written["lang"], written["asked_before_menu"]) == (2, "en", [])
+    assert AttemptRecord.from_json(written) == records[0]  # a v2 record reads without upgrading again
+    assert (V1 / "attempts.jsonl").read_bytes() == before
+
+
+def test_upgrade_runs_each_step_once_in_order_and_leaves_its_input_alone():
+    """upgrade() applies the steps from the record's version on, numbers the result, and copies instead of changing."""
+    calls = []
+
+    def step(name):
+        def run(record):
+            calls.append((name, record["record_version"] if "record_version" in record else 1))
+            return {**record, name: True}
+
+        return run
+
+    chain = (step("two"), step("three"))
+    original = attempt_json(1)
+    assert attempts.upgrade(original, chain) == {**original, "two": True, "three": True, "record_version": 3}
+    assert calls == [("two", 1), ("three", 2)]
+    assert "two" not in original and "record_version" not in original
+    calls.clear()
+    assert attempts.upgrade({**original, "record_version": 2}, chain)["record_version"] == 3
+    assert calls == [("three", 2)]
+
+
+def test_a_record_from_a_newer_casebook_is_a_typed_error():
+    """A record whose version is above the newest known raises RecordVersionError saying to update the casebook."""
+    newer = {**attempt_json(1), "record_version": attempts.RECORD_VERSION + 1}
+    with pytest.raises(RecordVersionError) as err:
+        AttemptRecord.from_json(newer)
+    assert (err.value.version, err.value.newest) == (attempts.RECORD_VERSION + 1, attempts.RECORD_VERSION)
+    assert str(err.value) == (
+        f"written by a newer casebook (record version {attempts.RECORD_VERSION + 1}; this casebook reads versions 1 "
+        f"to {attempts.RECORD_VERSION}): update the casebook to read it"
+    )
+
+
+@pytest.mark.parametrize("version", [0, -1, "1", 1.0, True, None])
+def test_an_unusable_version_is_a_clear_error(version):
+    """A version that is not a whole number from 1 up is refused with a message naming the field."""
+    with pytest.raises(RecordError, match="^field 'record_version' should be a whole number from 1 up, found "):
+        AttemptRecord.from_json({**attempt_json(1), "record_version": version})
+
+
+def test_the_newest_version_is_one_more_than_the_steps_of_the_chain():
+    """RECORD_VERSION counts the released steps: version 1 plus one per upgrade step."""
+    assert attempts.RECORD_VERSION == 1 + len(attempts.UPGRADES)
+    assert json.loads(attempts.jsonl_line(make_record(1)))["record_version"] == attempts.RECORD_VERSION
+
+
+# ------------------------------------------------------------------ JSON and CSV forms
+
+
+def test_a_record_survives_json_lines_and_csv(tmp_path):
+    """A record written as JSON Lines reads back equal; as CSV, equal but for the events (reasoning with commas, quotes,
+    line breaks, a formula-like start and non-ASCII text included)."""
+    record = make_record(
+        3,
+        alias="Åse Ødegård",
+        reasoning='=1+1, "quoted";\nsecond line ½',
+        next_step=None,
+        confidence=None,
+        demo=True,
+        missed_red_flags=["q_swelling", "q_onset"],
+    )
+    assert AttemptRecord.from_json(json.loads(attempts.jsonl_line(record))) == record
+    with open(tmp_path / "one.jsonl", "w", encoding="utf-8") as f:
+        attempts.write_jsonl(f, [record])
+    with open(tmp_path / "one.csv", "w", encoding="utf-8", newline="") as f:
+        attempts.write_csv(f, [record])
+    assert [r for _, r, _ in read_all(tmp_path / "one.jsonl")] == [record]
+    assert [r for _, r, _ in read_all(tmp_path / "one.csv")] == [replace(record, events=None)]
+    with open(tmp_path / "one.csv", newline="", encoding="utf-8") as f:
+        row = next(csv.DictReader(f))
+    assert (row["reasoning"], row["demo"], row["next_step"], row["missed_red_flags"]) == (
+        "'" + record.reasoning,
+        "true",
+        "",
+        "q_swelling;q_onset",
+    )
+
+
+def test_keys_this_casebook_does_not_know_are_kept_as_they_came(tmp_path):
+    """Unknown keys land in ``extra`` and are written again (JSON as they came; CSV as text), so nothing is lost."""
+    line = {**attempt_json(1), "teacher_note": "seen", "rubric": {"points": 3}}
+    record = AttemptRecord.from_json(line)
+    assert record.extra == {"teacher_note": "seen", "rubric": {"points": 3}}
+    written = record.to_json()
+    assert {k: written[k] for k in line} == line
+    with open(tmp_path / "extra.csv", "w", encoding="utf-8", newline="") as f:
+        attempts.write_csv(f, [record])
+    ((_, again, _),) = read_all(tmp_path / "extra.csv")
+    assert again.extra == {"teacher_note": "seen", "rubric": '{"points": 3}'}
+
+
+def test_every_field_has_a_csv_column_and_the_required_ones_are_the_records_own():
+    """The CSV header comes from the record's fields (a column per score, then the version): no second list of them."""
+    columns = attempts.csv_columns()
+    names = [f.name for f in fields(AttemptRecord) if f.name not in ("scores", "extra", "events")]
+    assert [c for c in columns if not c.startswith("score_") and c != "record_version"] == names
+    assert [c for c in columns if c.startswith("score_")] == [f"score_{s}" for s in attempts.SCORE_NAMES]
+    assert columns[-1] == "record_version"
+    assert attempts.REQUIRED_FIELDS == (
+        "attempt_id",
+        "alias",
+        "case_id",
+        "correct_diagnosis",
+        "submitted_at",
+        "differential",
+        "verdict",
+    )
+
+
+def test_the_session_records_its_events_with_the_same_event_type():
+    """The session's events and the record's events are one type (no second description of an event)."""
+    assert session.Event is Event
+
+
+# ------------------------------------------------------------------ clear errors
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"attempt_id": 7}, "field 'attempt_id' should be text, found a number"),
+        ({"case_id": "  "}, "field 'case_id' must not be empty"),
+        ({"submitted_at": "noon"}, "field 'submitted_at' should be a number, found 'noon'"),
+        ({"submitted_at": True}, "field 'submitted_at' should be a number, found true/false"),
+        ({"asked": "q_onset"}, "field 'asked' should be a list of ids (text), found 'q_onset'"),
+        ({"asked": ["q_onset", 3]}, "field 'asked' should be a list of ids (text), found a list with other values"),
+        ({"confidence": "high"}, "field 'confidence' should be a number or null, found 'high'"),
+        ({"next_step": 3}, "field 'next_step' should be text or null, found a number"),
+        ({"unsafe_step": "no"}, "field 'unsafe_step' should be true or false, found 'no'"),
+        ({"scores": {"diagnosis": "full"}}, "field 'scores' should be an object of numbers, found an object"),
+        ({"events": {}}, "field 'events' should be a list, found an object"),
+        ({"events": [1]}, "events[0] should be an object, found a number"),
+        ({"events": [{"at": 1.0}]}, "events[0] needs a 'kind' (text), found null"),
+        ({"events": [{"kind": "ask"}]}, "events[0] needs an 'at' time (a number), found null"),
+        ({"events": [{"kind": "ask", "at": 1, "item": 2}]}, "events[0]: 'item' should be text, found a number"),
+        ({"events": [{"kind": "ask", "at": 1, "data": []}]}, "events[0]: 'data' should be an object, found a list"),
+        (
+            {"events": [{"kind": "ask", "at": 1, "who": "me"}]},
+            "events[0] has unknown key(s) 'who' (an event holds kind, at, item and data)",
+        ),
+    ],
+    ids=lambda v: str(v)[:40] if isinstance(v, dict) else "",
+)
+def test_a_bad_field_is_named_with_what_is_wrong(change, message):
+    """Each kind of bad field raises RecordError with a message naming the field and what was found."""
+    with pytest.raises(RecordError) as err:
+        AttemptRecord.from_json({**attempt_json(1), **change})
+    assert str(err.value) == message
+
+
+def test_missing_fields_are_listed_in_order():
+    """A record without some required fields names all of them, in the record's order."""
+    line = {k: v for k, v in attempt_json(1).items() if k not in ("verdict", "alias", "differential")}
+    with pytest.raises(RecordError, match="^missing field\\(s\\): alias, differential, verdict$"):
+        AttemptRecord.from_json(line)
+
+
+def test_bad_lines_and_rows_are_problems_with_their_numbers(tmp_path):
+    """Bad JSON, a cut-off line, a huge number and half a character are problems of their lines; blank lines are
+    skipped; the good lines around them read."""
+    good = json.dumps(attempt_json(1))
+    lines = [good, "   ", '{"a": 1} {"b": 2}', good[:50], '{"n": ' + "9" * 5000 + "}", '{"alias": "\\ud800"}', good]
+    write_jsonl(tmp_path / "mixed.jsonl", lines)
+    found = [(n, r is not None, p) for n, r, p in read_all(tmp_path / "mixed.jsonl")]
+    assert found == [
+        (1, True, None),
+        (3, False, "not valid JSON (Extra data at column 10)"),
+        (4, False, "not valid JSON: the record is cut off after 50 characters"),
+        (5, False, "not valid JSON (a number is too long: more than 4,300 digits)"),
+        (6, False, "holds half a character (a lone \\ud800-\\udfff escape): not valid UTF-8 text"),
+        (7, True, None),
+    ]
+
+
+def test_csv_problems_name_the_row(tmp_path):
+    """A CSV without the record's columns is not an attempts file; a row with too many values or a bad number is
+    named."""
+    (tmp_path / "notes.csv").write_text("name,mark\nanna,5\n", encoding="utf-8")
+    assert read_all(tmp_path / "notes.csv") == [
+        (
+            1,
+            None,
+            "not an attempts CSV file: missing column(s) attempt_id, alias, case_id, correct_diagnosis, submitted_at, "
+            "differential, verdict",
+        )
+    ]
+    out = io.StringIO(newline="")
+    attempts.write_csv(out, [make_record(1), make_record(2)])
+    header, first, second = out.getvalue().splitlines()
+    (tmp_path / "bad.csv").write_text(
+        "\n".join([header, first + ",surplus", second.replace(",600.0,", ",ten minutes,")]) + "\n", encoding="utf-8"
+    )
+    assert [(n, p) for n, _, p in read_all(tmp_path / "bad.csv")] == [
+        (2, f"row has {len(header.split(',')) + 1} values, expected {len(header.split(','))}"),
+        (3, "column 'seconds' should be a number, found 'ten minutes'"),
+    ]
+
+
+def test_unreadable_files_are_one_problem_each(tmp_path):
+    """A file that is not UTF-8, or is missing, is one problem for the whole file (line 0)."""
+    (tmp_path / "photo.jsonl").write_bytes(b"\xff\xd8\xff\xe0 not text")
+    assert read_all(tmp_path / "photo.jsonl") == [(0, None, "not a UTF-8 text file (invalid start byte at byte 0)")]
+    assert read_all(tmp_path / "gone.csv") == [(0, None, "cannot be read (No such file or directory)")]
+
+
+# ------------------------------------------------------------------ any input
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.floats(allow_nan=False) | st.text(max_size=10),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8,
+)
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@FAST
+@given(key=st.sampled_from(sorted(attempt_json(1))), value=json_values)
+def test_any_value_in_any_field_reads_or_is_a_problem_and_good_records_survive_both_forms(tmp_path, key, value):
+    """Whatever a field holds, a line reads or is a problem (never an exception); what reads, writes and reads back."""
+    line = {**attempt_json(1), key: value}
+    path = tmp_path / "fuzz.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    ((number, record, problem),) = read_all(path)
+    assert number == 1 and (record is None) != (problem is None)
+    if record is not None:
+        assert AttemptRecord.from_json(json.loads(attempts.jsonl_line(record))) == record
+        out = io.StringIO(newline="")
+        attempts.write_csv(out, [record])
+        row = next(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+        assert AttemptRecord.from_row(row).attempt_id == record.attempt_id
