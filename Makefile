@@ -31,8 +31,10 @@ lock: ## regenerate requirements/lock.txt from pyproject.toml (every package pin
 
 install: $(STAMP) ## create .venv and install the project with everything the tests need
 
-lab: $(STAMP) ## open JupyterLab on the start notebook
-	$(VENV)/bin/jupyter lab $(LAB_FLAGS) --port=$(PORT) notebooks/00-start-here.ipynb
+# Rooted at the repo, so cases/ shows in the file browser; the venv's bin first on PATH, so `casebook` works in lab's terminals.
+lab: $(STAMP) ## open JupyterLab at the repo root on the start notebook
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/jupyter lab $(LAB_FLAGS) --port=$(PORT) \
+	  --ServerApp.root_dir="$(CURDIR)" notebooks/00-start-here.ipynb
 
 chromium: ## install Debian's Chromium for the browser tests when missing (as root)
 	@if command -v chromium >/dev/null 2>&1; then echo "chromium: $$(command -v chromium)"; \
@@ -62,7 +64,8 @@ validate: $(STAMP) ## validate the bundled cases
 	$(VENV)/bin/casebook validate
 
 seminar: $(STAMP) ## serve the seminar notebook with Voila (no code shown)
-	$(VENV)/bin/voila --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 notebooks/teacher/02-seminar.ipynb
+	JUPYTER_PATH="$(CURDIR)/casebook/ui/jupyter" $(VENV)/bin/voila --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 \
+	  --template=casebook notebooks/teacher/02-seminar.ipynb
 
 hub: $(STAMP) node_modules ## the class server: JupyterHub for the class list, one Unix user per student (as root; README "Run a class server")
 	$(PY) deploy/hub/hubctl.py start
