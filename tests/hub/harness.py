@@ -278,6 +278,7 @@ class Student:
             timeout=30,
         )
         self.token: str | None = None
+        self._xsrf_token: str | None = None
 
     @property
     def logged_in(self) -> bool:
@@ -291,9 +292,26 @@ class Student:
         found = re.search(r'<p class="login_error">(.*?)</p>', self.response.text, flags=re.S)
         return html.unescape(found.group(1)).strip() if found else ""
 
+    def xsrf_token(self) -> str:
+        """The XSRF token of this login session, taken as the hub's own pages take it: from a hub page (``/hub/home``,
+        where the browser lands after logging in) that renders it into ``window.jhdata.xsrf_token``.
+
+        Reading the page, not the ``_xsrf`` cookie kept from the login reply, is what a browser does: the page view
+        also renews the cookie when it was made for another session (JupyterHub 5.4 set it at login from a
+        not-yet-known session id, so the cookie's value was refused with "XSRF cookie does not match")."""
+        if self._xsrf_token is None:
+            home = self.http.get(self.server.url + "/hub/home", allow_redirects=False, timeout=30)
+            found = re.search(r'xsrf_token: "([^"]+)"', home.text)
+            if home.status_code != 200 or found is None:
+                shown = f"HTTP {home.status_code}, {home.text[:500]}"
+                raise AssertionError(f"{self.name}: /hub/home shows no xsrf_token (logged in?): {shown}")
+            self._xsrf_token = found.group(1)
+        return self._xsrf_token
+
     def api(self, method: str, path: str, **kwargs) -> requests.Response:
-        """A hub API call with the login cookie and its XSRF header, as the hub's own pages make them."""
-        headers = {"X-XSRFToken": self.http.cookies.get("_xsrf", "")}
+        """A hub API call with the login cookie and the session's XSRF token as ``X-XSRFToken``, as the hub's own
+        pages make them."""
+        headers = {"X-XSRFToken": self.xsrf_token()}
         return self.http.request(method, self.server.url + "/hub/api" + path, headers=headers, timeout=60, **kwargs)
 
     def request_server(self) -> requests.Response:
