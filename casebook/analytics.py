@@ -165,14 +165,15 @@ def read_folder(
                 problems.append(RecordProblem(name, line, problem or ""))
                 had_problem = True
                 continue
-            first = seen.setdefault(record.attempt_id, (name, line))
-            if first != (name, line):
+            first = seen.get(record.attempt_id)
+            if first is not None:
                 message = (
                     f"attempt {record.attempt_id} was already read from {first[0]}, line {first[1]} (counted once)"
                 )
                 problems.append(RecordProblem(name, line, message))
                 had_problem = True
                 continue
+            seen[record.attempt_id] = (name, line)
             records.append(record)
             lines.append(line)
         columns.add(records, name, lines)

@@ -6,6 +6,8 @@ import sys
 CORE = [
     "casebook",
     "casebook.model",
+    "casebook.attempts",
+    "casebook.console",
     "casebook.loading",
     "casebook.validation",
     "casebook.session",
