@@ -1,4 +1,4 @@
-"""The command line: casebook validate | list | conditions | play | handout | report."""
+"""The command line: casebook validate | list | conditions | play | handout | report | match | new | schema | ids."""
 
 from __future__ import annotations
 
@@ -8,79 +8,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import handout, matcher, report
-from .loading import load, validate_file
-from .model import SETTINGS, Casebook, CaseError, Problem
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-
-
-def table(rows: list[dict], columns: list[str]) -> str:
-    """A plain fixed-width text table."""
-    widths = {c: max([len(c)] + [len(str(r[c])) for r in rows]) for c in columns}
-    lines = ["  ".join(c.ljust(widths[c]) for c in columns), "  ".join("-" * widths[c] for c in columns)]
-    lines += ["  ".join(str(r[c]).ljust(widths[c]) for c in columns) for r in rows]
-    return "\n".join(line.rstrip() for line in lines)
-
-
-def format_problems(problems: Sequence[Problem]) -> str:
-    """Problems grouped by file, each with where, what and how to fix it."""
-    out: list[str] = []
-    by_file: dict[str, list[Problem]] = {}
-    for p in problems:
-        by_file.setdefault(p.file, []).append(p)
-    for file, items in by_file.items():
-        out.append(file)
-        for p in items:
-            out.append(f"  {p.json_path or '(whole file)'}: {p.message}")
-            if p.hint:
-                out.append(f"    how to fix: {p.hint}")
-    return "\n".join(out)
-
-
-def _load_or_report(path: str | None) -> Casebook | None:
-    try:
-        return load(path)
-    except CaseError as e:
-        print(format_problems(e.problems), file=sys.stderr)
-        return None
+from . import authoring, handout, matcher, report
+from .console import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, format_problems, load_or_report, table
+from .model import SETTINGS
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    paths = args.paths or [None]
-    problems: list[Problem] = []
-    summaries: list[str] = []
-    for raw in paths:
-        if raw is not None and not Path(raw).exists():
-            print(f"casebook validate: no such file or folder: {raw}", file=sys.stderr)
-            return EXIT_USAGE
-        if raw is not None and Path(raw).is_file():
-            found = validate_file(Path(raw))
-            problems += found
-            summaries.append(f"{raw}: {'valid' if not found else f'{len(found)} problem(s)'}")
-            continue
-        try:
-            book = load(raw)
-        except CaseError as e:
-            problems += e.problems
-            summaries.append(f"{raw or 'bundled cases'}: cannot be loaded")
-            continue
-        problems += book.problems
-        summaries.append(
-            f"{book.root}: {len(book.cases)} valid case(s), {len(book.conditions)} valid condition(s), {len(book.bank.questions)} questions"
-        )
-    if problems:
-        print(format_problems(problems))
-        print()
-    for s in summaries:
-        print(s)
-    files = len({p.file for p in problems})
-    print(f"{len(problems)} problem(s) in {files} file(s)" if problems else "All valid.")
-    return EXIT_PROBLEMS if problems else EXIT_OK
+    return authoring.run_validate(args.paths, strict=args.strict)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    book = _load_or_report(args.cases)
+    book = load_or_report(args.cases)
     if book is None:
         return EXIT_PROBLEMS
     rows = [
@@ -98,7 +36,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         for r in rows:
-            r["setting"] = SETTINGS[r["setting"]]
+            r["setting"] = f"{SETTINGS[r['setting']]} ({r['setting']})"
             r["red_flag"] = "yes" if r["red_flag"] else ""
         print(table(rows, ["id", "title", "diagnosis", "difficulty", "setting", "red_flag"]))
         print(f"\n{len(rows)} cases over {len({r['diagnosis'] for r in rows})} conditions")
@@ -108,7 +46,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_conditions(args: argparse.Namespace) -> int:
-    book = _load_or_report(args.cases)
+    book = load_or_report(args.cases)
     if book is None:
         return EXIT_PROBLEMS
     rows = [
@@ -131,7 +69,7 @@ def cmd_conditions(args: argparse.Namespace) -> int:
 def cmd_play(args: argparse.Namespace) -> int:
     from .answers import play_answers
 
-    book = _load_or_report(args.cases)
+    book = load_or_report(args.cases)
     if book is None:
         return EXIT_PROBLEMS
     if args.case_id not in book.cases:
@@ -160,11 +98,12 @@ def _register_play(sub) -> None:
         "--answers",
         required=True,
         metavar="FILE",
-        help='JSON: {"asked": [...], "examined": [...], "investigations": [...], "differential": [...], "confidence": 0-100, "next_step": "..."}',
+        help='JSON: {"asked": [...], "examined": [...], "investigations": [...], "differential": [...], '
+        '"confidence": 0-100, "next_step": "..."}',
     )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--lang", default="en", help="language of the feedback (default en; falls back to English)")
-    p.add_argument("--cases", metavar="FOLDER", help="a cases folder (default: the bundled cases)")
+    authoring.add_cases_option(p)
     p.set_defaults(func=cmd_play)
 
 
@@ -174,6 +113,7 @@ COMMANDS = {
     "handout": handout.register_cli,
     "report": report.register_cli,
     "match": matcher.register_cli,
+    "new, schema, ids": authoring.register_cli,
 }
 
 
@@ -187,8 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
         "validate", help="check case files and folders; exit 0 when valid, 1 when any problem, 2 on bad usage"
     )
     p.add_argument(
-        "paths", nargs="*", metavar="PATH", help="cases folders or single JSON files (default: the bundled cases)"
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="cases folders or single JSON files (default: the bundled cases and the folders in $CASEBOOK_CASES)",
     )
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too (copied text)")
     p.set_defaults(func=cmd_validate)
     for name, func, help_text in (
         ("list", cmd_list, "list the cases"),
@@ -196,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--format", choices=["table", "json"], default="table", help="output format (default: table)")
-        p.add_argument("--cases", metavar="FOLDER", help="a cases folder (default: the bundled cases)")
+        authoring.add_cases_option(p)
         p.set_defaults(func=func)
     for register in COMMANDS.values():
         register(sub)
