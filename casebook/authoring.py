@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import validation
-from .console import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, format_problems, load_or_report, table
+from .console import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_cases_option, format_problems, load_or_report, table
 from .loading import BANK_FILE, CASES_DIR, CONDITIONS_DIR, load, validate_file
 from .model import SETTINGS, Case, Casebook, CaseError, Condition, Problem, Text
 
@@ -22,17 +22,6 @@ CASE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")  # the schemas' Id pattern
 ID_KINDS = ("question", "exam", "investigation", "step", "condition", "feature", "setting")
 TODO = validation.PLACEHOLDER + ": "
 REWRITE = TODO + "rewrite in your own words: "
-CASES_HELP = (
-    "a folder of your own cases, added to the bundled ones (repeat for more folders; default: the folders in "
-    "$CASEBOOK_CASES). A folder with its own questions.json is used instead of the bundled cases"
-)
-
-
-def add_cases_option(parser: argparse.ArgumentParser) -> None:
-    """The repeatable ``--cases FOLDER`` every command that reads cases takes (None when not given)."""
-    parser.add_argument("--cases", action="append", metavar="FOLDER", help=CASES_HELP)
-
-
 # ---------------------------------------------------------------- casebook validate
 
 

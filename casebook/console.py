@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 
@@ -37,8 +38,20 @@ def format_problems(problems: Sequence[Problem]) -> str:
     return "\n".join(out)
 
 
-def load_or_report(path: str | None) -> Casebook | None:
-    """The casebook in ``path`` (default: the bundled cases), or None after printing why it cannot be loaded."""
+CASES_HELP = (
+    "a folder of your own cases, added to the bundled ones (repeat for more folders; default: the folders in "
+    "$CASEBOOK_CASES). A folder with its own questions.json is used instead of the bundled cases"
+)
+
+
+def add_cases_option(parser: argparse.ArgumentParser) -> None:
+    """The repeatable ``--cases FOLDER`` every command that reads cases takes (None when not given)."""
+    parser.add_argument("--cases", action="append", metavar="FOLDER", help=CASES_HELP)
+
+
+def load_or_report(path: str | Sequence[str] | None) -> Casebook | None:
+    """The bundled cases plus the folders in ``path`` (a folder, a list of them, or None for $CASEBOOK_CASES),
+    or None after printing why they cannot be loaded."""
     try:
         return load(path)
     except CaseError as e:

@@ -515,9 +515,8 @@ def resolve(bank: QuestionBank, text: str, lang: str = "en") -> str | None:
 
 # ---------------------------------------------------------------- command line
 
-# Exit codes of `casebook match`, in step with `casebook validate`: 0 = a question fits (clear or ambiguous),
-# 1 = no good match (the input was fine, the answer is "nothing fits"), 2 = bad usage.
-EXIT_MATCH, EXIT_NO_MATCH, EXIT_USAGE = 0, 1, 2
+# Exit codes of `casebook match` are the command line's own (casebook/console.py): EXIT_OK = a question fits (clear
+# or ambiguous), EXIT_PROBLEMS = no good match (or the cases cannot be loaded), EXIT_USAGE = bad usage.
 STATUS_LINES = {
     "clear": "clear match: the recall mode asks it directly",
     "ambiguous": "not clear: the recall mode offers the closest {n} to choose from",
@@ -525,21 +524,8 @@ STATUS_LINES = {
 }
 
 
-def _load_book(cases: str | None) -> Any:
-    """The casebook to match against, or None after printing why it cannot be loaded."""
-    from .loading import load
-    from .model import CaseError
-
-    try:
-        return load(cases)
-    except CaseError as e:
-        for p in e.problems:
-            print(f"{p.file}: {p.json_path or '(whole file)'}: {p.message}", file=sys.stderr)
-        return None
-
-
 def _cmd_match(args: argparse.Namespace) -> int:
-    from .cli import table
+    from .console import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, load_or_report, table
 
     if not args.text.strip():
         print('casebook match: type a question, for example: casebook match "did you feel a pop?"', file=sys.stderr)
@@ -552,9 +538,9 @@ def _cmd_match(args: argparse.Namespace) -> int:
     except ValueError as e:
         print(f"casebook match: {e}", file=sys.stderr)
         return EXIT_USAGE
-    book = _load_book(args.cases)
+    book = load_or_report(args.cases)
     if book is None:
-        return EXIT_NO_MATCH
+        return EXIT_PROBLEMS
     result = match(book.bank, args.text, lang=args.lang, limit=args.limit)
     texts = {c.question_id: book.bank.questions[c.question_id].text.get(args.lang) for c in result.candidates}
     if args.format == "json":
@@ -580,7 +566,7 @@ def _cmd_match(args: argparse.Namespace) -> int:
             if result.is_none:
                 print("closest, all below the threshold:")
             print(table(rows, ["id", "score", "question", "matched on"]))
-    return EXIT_NO_MATCH if result.is_none else EXIT_MATCH
+    return EXIT_PROBLEMS if result.is_none else EXIT_OK
 
 
 def register_cli(sub: Any) -> None:
@@ -593,5 +579,7 @@ def register_cli(sub: Any) -> None:
     p.add_argument("--lang", default="en", help="language of the typed question (default en)")
     p.add_argument("--limit", type=int, default=3, help="how many questions to show at most (default 3)")
     p.add_argument("--format", choices=["table", "json"], default="table", help="output format (default: table)")
-    p.add_argument("--cases", metavar="FOLDER", help="a cases folder (default: the bundled cases)")
+    from .console import add_cases_option
+
+    add_cases_option(p)
     p.set_defaults(func=_cmd_match)
