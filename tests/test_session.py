@@ -117,7 +117,14 @@ def test_listeners_receive_every_event():
     assert seen == ["ask", "examine"]
 
 
-def test_feedback_can_be_read_in_another_language_falling_back_to_english():
-    """A language without a translation falls back to English text rather than failing."""
+def test_answers_come_in_the_session_language():
+    """A session in Norwegian gets the patient's Norwegian answer, read from the case file."""
     s = CaseSession(BOOK, CASE_ID, lang="nb")
+    assert s.ask("q_swelling") == BOOK.cases[CASE_ID].answers["q_swelling"].text.get("nb")
+    assert s.ask("q_swelling") != BOOK.cases[CASE_ID].answers["q_swelling"].text.en
+
+
+def test_a_language_without_a_translation_falls_back_to_english():
+    """A language the content does not have (here 'fr') falls back to English text rather than failing."""
+    s = CaseSession(BOOK, CASE_ID, lang="fr")
     assert s.ask("q_swelling") == BOOK.cases[CASE_ID].answers["q_swelling"].text.en
