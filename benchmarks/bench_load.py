@@ -1,4 +1,4 @@
-"""Times load+validate of the bundled cases and of 250/500/1,000 generated cases; prints a small table (never asserted)."""
+"""Times load + validate of the bundled cases and of 250/500/1,000 generated cases; prints a table (never asserted)."""
 
 from __future__ import annotations
 
@@ -92,10 +92,12 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((label, len(book.cases), len(book.problems), seconds, mib))
 
     print(
-        f"load + validate (casebook.load: parse, schema pass, cross-reference pass), median of {args.runs} runs (wall and CPU time; CPU is steadier on a busy machine), Python {sys.version.split()[0]}"
+        f"load + validate (casebook.load: parse, schema pass, cross-reference pass), median of {args.runs} runs "
+        f"(wall and CPU time; CPU is steadier on a busy machine), Python {sys.version.split()[0]}"
     )
     print(
-        f"{'folder':<16} {'valid cases':>11} {'problems':>8} {'wall s':>8} {'CPU s':>8} {'CPU ms/case':>11} {'peak MiB':>9}"
+        f"{'folder':<16} {'valid cases':>11} {'problems':>8} {'wall s':>8} {'CPU s':>8} "
+        f"{'CPU ms/case':>11} {'peak MiB':>9}"
     )
     for label, cases, problems, (wall, cpu), mib in rows:
         per_case = f"{1000 * cpu / cases:11.2f}" if cases else f"{'-':>11}"
@@ -108,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"growth against {first[1]} cases: {growth} (linear when the two factors match)")
     print(
-        f"import casebook in a fresh interpreter: {import_seconds(3):.2f} s (median of 3, interpreter start-up subtracted)"
+        f"import casebook in a fresh interpreter: {import_seconds(3):.2f} s "
+        "(median of 3, interpreter start-up subtracted)"
     )
     return 0
 

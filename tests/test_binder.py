@@ -105,7 +105,7 @@ def test_environment_yml_takes_python_311_from_conda_forge_and_every_package_fro
 
 
 def test_makefile_installs_from_the_same_lock():
-    """The Makefile's install step (used by make test and make lab) installs `-r` the lock, then the package without deps."""
+    """The Makefile's install step (make test, make lab) installs `-r` the lock, then the package without deps."""
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "LOCK := requirements/lock.txt" in makefile
     assert re.search(r"^\t\$\(PIP\) install --quiet -r \$\(LOCK\)$", makefile, flags=re.M)
@@ -115,7 +115,7 @@ def test_makefile_installs_from_the_same_lock():
 
 
 def test_repo2docker_builds_from_environment_yml_and_runs_postbuild():
-    """repo2docker --no-build (what Binder runs) stages the repo, updates the env from environment.yml, runs postBuild."""
+    """repo2docker --no-build (as Binder) stages the repo, updates the env from environment.yml, then postBuild."""
     result = subprocess.run(
         [sys.executable, "-m", "repo2docker", "--no-build", "--debug", str(ROOT)],
         capture_output=True,
@@ -141,7 +141,7 @@ def _binder_link_module():
 
 
 def test_readme_binder_badge_is_built_from_pyproject():
-    """README.md's Binder badge equals the one built from [tool.casebook.binder] (run make binder-link after a change)."""
+    """README.md's Binder badge is the one built from [tool.casebook.binder] (make binder-link after a change)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert _binder_link_module().badge() in readme.splitlines()[:5]
 

@@ -97,7 +97,8 @@ def test_mixed_folder_summary_counts_the_valid_cases(mixed_dir, mixed_validate):
     lines = mixed_validate.stdout.splitlines()
     where = next(i for i, line in enumerate(lines) if line.startswith(f"{mixed_dir} (its own question bank): "))
     assert lines[where].startswith(
-        f"{mixed_dir} (its own question bank): {len(VALID_CASES)} valid case(s), {len(CONDITION_IDS)} valid condition(s), "
+        f"{mixed_dir} (its own question bank): {len(VALID_CASES)} valid case(s), "
+        f"{len(CONDITION_IDS)} valid condition(s), "
     )
     assert lines[where].endswith(f"; {len(MIXED)} file(s) with problems")
     listed = lines[where + 1 : where + 1 + len(MIXED)]

@@ -1,4 +1,4 @@
-"""Property tests (issue 6 item 4): arbitrary JSON and bytes give a valid result or clear Problems, never an unexpected exception."""
+"""Property tests: arbitrary JSON and bytes give a valid result or clear Problems, never an unexpected exception."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ file_contents = st.binary(max_size=300) | spliced_bytes() | json_values.map(lamb
 
 @pytest.fixture(scope="module")
 def cases_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small valid cases folder (four conditions, one case), reused by every example (each example writes its own file only)."""
+    """A small valid cases folder (four conditions, one case) for every example (each writes only its own file)."""
     return write_casebook(tmp_path_factory.mktemp("fuzz") / "cases", small_conditions(), [make_case()])
 
 
@@ -130,7 +130,7 @@ def write(path: Path, content: bytes | Any) -> Path:
 
 @contextlib.contextmanager
 def placed(path: Path, content: bytes | Any) -> Iterator[Path]:
-    """A file written into the shared fuzz folder for one example, removed afterwards so the next example starts clean."""
+    """A file in the shared fuzz folder for one example, removed afterwards so the next example starts clean."""
     try:
         yield write(path, content)
     finally:
@@ -232,7 +232,7 @@ def test_answers_problems_returns_problems_for_any_json(book, data):
 @FAST
 @given(content=file_contents | plausible_answers() | json_values)
 def test_play_answers_gives_feedback_or_problems(book, cases_dir, content):
-    """play_answers on any answers file gives feedback and no problem, or problems and no feedback; never an exception."""
+    """play_answers on any answers file gives feedback and no problem, or problems and no feedback; never raises."""
     path = write(cases_dir / "answers.json", content)
     feedback, problems, session = play_answers(book, "dvt-after-flight", path)
     assert (feedback is None) == bool(problems)
@@ -246,7 +246,7 @@ def test_play_answers_gives_feedback_or_problems(book, cases_dir, content):
 @example(content=b"\xff\xfe not json")
 @example(content={"asked": ["q_swelling"], "differential": ["dvt"], "confidence": 70, "next_step": "ns_same_day"})
 def test_play_command_never_prints_a_traceback(tmp_path_factory, content):
-    """`python -m casebook play dvt-after-long-flight --answers FILE` on random files exits 0, 1 or 2 without a traceback."""
+    """`python -m casebook play CASE --answers FILE` on random files exits 0, 1 or 2 without a traceback."""
     path = write(tmp_path_factory.mktemp("answers") / "answers.json", content)
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     result = subprocess.run(

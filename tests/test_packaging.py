@@ -1,4 +1,4 @@
-"""Packaging and docs in step: postBuild, README commands, make targets and the Binder badge (the lock: test_binder.py)."""
+"""Packaging and docs in step: postBuild, README commands, make targets, Binder badge (the lock: test_binder.py)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 A text is translatable where the file's JSON Schema allows a localisable text (a string, or {"en": ..., "nb": ...}).
 
-    python tools/i18n_strings.py export FILE [--lang nb,da] > strings.json   # {json path: {"en": ..., "nb": ..., "da": ...}}
+    python tools/i18n_strings.py export FILE [--lang nb,da] > strings.json   # {json path: {"en": .., "nb": ..}}
     python tools/i18n_strings.py apply FILE strings.json                    # writes nb/da back into FILE (layout kept)
     python tools/i18n_strings.py missing FILE... [--lang nb,da]             # paths lacking a language; exit 1 if any
 
