@@ -19,7 +19,12 @@ from typing import Any, TextIO
 
 VERSION_KEY = "record_version"
 LIST_SEPARATOR = ";"  # joins a list of ids in one CSV cell
-SCORE_NAMES = ("thoroughness", "efficiency", "diagnosis", "next_step")
+# "recall" (recall thoroughness: key questions found unaided / key questions) exists in recall mode only.
+SCORE_NAMES = ("thoroughness", "recall", "efficiency", "diagnosis", "next_step")
+# How the history was taken: "menu" (every question a button, as in version 1) or "recall" (typed in the student's
+# own words; the question list only when the student opens it).
+MODES = ("menu", "recall")
+TYPED_STATUSES = ("clear", "ambiguous", "none")  # what the matcher made of a typed question (casebook/matcher.py)
 SCORE_PREFIX = "score_"  # a CSV column per score: score_thoroughness, ...
 FILE_SUFFIXES = (".jsonl", ".csv")
 
@@ -32,7 +37,15 @@ FILE_SUFFIXES = (".jsonl", ".csv")
 # once released, or last term's hand-ins read differently. Version 1 is the record as written before records carried
 # a version: a record without "record_version" is version 1. A store whose records a new version changes also needs
 # a progress.MIGRATIONS step, so that older casebooks refuse the file before reading it.
-UPGRADES: tuple[Callable[[dict], dict], ...] = ()
+
+
+def _v1_to_v2(record: dict) -> dict:
+    """Version 2 (free recall, issue 15) adds mode, asked_unaided, typed, menu_opened_at and lang: a version-1 attempt
+    was taken from the question list (mode "menu", nothing found unaided, nothing typed, no list to open) in English."""
+    return {**record, "mode": "menu", "asked_unaided": [], "typed": [], "menu_opened_at": None, "lang": "en"}
+
+
+UPGRADES: tuple[Callable[[dict], dict], ...] = (_v1_to_v2,)
 RECORD_VERSION = 1 + len(UPGRADES)
 
 
@@ -91,6 +104,24 @@ class Event:
         return d
 
 
+@dataclass(frozen=True, slots=True)
+class TypedQuestion:
+    """A question the student typed in recall mode and what came of it.
+
+    ``status`` is the matcher's verdict (clear, ambiguous, none); ``question`` the bank question it was asked as (the
+    clear match, or the choice the student picked among ``choices``), None when nothing was asked.
+    """
+
+    text: str
+    status: str
+    question: str | None = None
+    choices: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        """The typed question's JSON object (every key written, choices as a list)."""
+        return {"text": self.text, "status": self.status, "question": self.question, "choices": list(self.choices)}
+
+
 def _spec(kind: str, *, shared: bool = False, **default: Any) -> Any:
     """A record field: ``kind`` says how it is checked and written (JSON and CSV); no default means required.
 
@@ -114,10 +145,18 @@ class AttemptRecord:
     alias: str = _spec("text", shared=True)
     case_id: str = _spec("id", shared=True)
     correct_diagnosis: str = _spec("text", shared=True)
+    mode: str = _spec("mode", shared=True, default="menu")  # one of MODES
+    lang: str = _spec("text", shared=True, default="en")  # the language the case was played in
     started_at: float | None = _spec("number?", default=None)
     submitted_at: float = _spec("number")
     seconds: float | None = _spec("number?", default=None)
     asked: tuple[str, ...] = _spec("ids", default=())
+    # Recall mode: the questions asked from typed text before the question list was opened (a subset of asked, in
+    # order), every typed question with what it matched, and when the list was opened (seconds into the case; null
+    # when never opened, and always in menu mode, where the list is there from the start).
+    asked_unaided: tuple[str, ...] = _spec("ids", default=())
+    typed: tuple[TypedQuestion, ...] = _spec("typed", default=())
+    menu_opened_at: float | None = _spec("number?", default=None)
     examined: tuple[str, ...] = _spec("ids", default=())
     investigated: tuple[str, ...] = _spec("ids", default=())
     differential: tuple[str, ...] = _spec("ids")
@@ -162,7 +201,13 @@ class AttemptRecord:
         out: dict[str, Any] = {VERSION_KEY: RECORD_VERSION}
         for name, kind in _FIELDS:
             value = getattr(self, name)
-            out[name] = list(value) if kind == "ids" else dict(value) if kind == "scores" else value
+            if kind == "ids":
+                value = list(value)
+            elif kind == "scores":
+                value = dict(value)
+            elif kind == "typed":
+                value = [t.as_dict() for t in value]
+            out[name] = value
         out.update(self.extra)
         if events and self.events is not None:
             out["events"] = [e.as_dict() for e in self.events]
@@ -181,6 +226,9 @@ class AttemptRecord:
             if kind == "scores":
                 for score, number in value.items():
                     row[SCORE_PREFIX + score] = number
+                continue
+            if kind == "typed":
+                row[name] = json.dumps([t.as_dict() for t in value], ensure_ascii=False) if value else ""
                 continue
             row[name] = LIST_SEPARATOR.join(value) if kind == "ids" else value
         for name, value in self.extra.items():
@@ -230,6 +278,7 @@ def _names(*kinds: str) -> tuple[str, ...]:
 _ID_LISTS, _TEXTS, _IDS = _names("ids"), _names("text"), _names("id")
 _NUMBERS, _OPTIONAL_NUMBERS, _OPTIONAL_TEXTS = _names("number"), _names("number?"), _names("text?")
 _BOOLS, _SCORES = _names("bool"), _names("scores")
+_MODES, _TYPED = _names("mode"), _names("typed")
 _NUMBER = (int, float)
 _NUMBER_TYPES = frozenset(_NUMBER)
 _SHARED = frozenset(f.name for f in fields(AttemptRecord) if f.metadata.get("shared"))
@@ -302,6 +351,16 @@ def _record_from(obj: dict, keep_events: bool) -> AttemptRecord:
             values[name] = value
     if values["scores"] is _NO_SCORES:
         values["scores"] = {}
+    for name in _MODES:
+        value = get(name, _ABSENT)
+        if value is not _ABSENT:
+            if value not in MODES or type(value) is not str:
+                raise RecordError(f"field '{name}' should be 'menu' or 'recall', found {_json_kind(value)}")
+            values[name] = intern(value)
+    for name in _TYPED:
+        value = get(name, _ABSENT)
+        if value is not _ABSENT:
+            values[name] = _typed_from(name, value)
     values["extra"] = {k: v for k, v in obj.items() if k not in _KNOWN_KEYS} if not obj.keys() <= _KNOWN_KEYS else {}
     raw_events = get("events", _ABSENT)
     if raw_events is not _ABSENT:
@@ -318,6 +377,41 @@ def _new_record(state: dict[str, Any]) -> AttemptRecord:
     record = object.__new__(AttemptRecord)
     object.__setattr__(record, "__dict__", state)
     return record
+
+
+def _typed_from(name: str, value: Any) -> tuple[TypedQuestion, ...]:
+    """The typed questions of a record's JSON list; RecordError naming the entry and what is wrong."""
+    if type(value) is not list:
+        raise RecordError(f"field '{name}' should be a list of typed questions, found {_json_kind(value)}")
+    out = []
+    for n, obj in enumerate(value):
+        where = f"{name}[{n}]"
+        if type(obj) is not dict:
+            raise RecordError(f"{where} should be an object (text, status, question, choices), found {_json_kind(obj)}")
+        text, status, question, choices = (
+            obj.get("text"),
+            obj.get("status"),
+            obj.get("question"),
+            obj.get("choices", []),
+        )
+        if type(text) is not str:
+            raise RecordError(f"{where} needs the 'text' the student typed, found {_json_kind(text)}")
+        if status not in TYPED_STATUSES or type(status) is not str:
+            raise RecordError(
+                f"{where}: 'status' should be one of {', '.join(TYPED_STATUSES)}, found {_json_kind(status)}"
+            )
+        if question is not None and (type(question) is not str or not question):
+            raise RecordError(f"{where}: 'question' should be a question id or null, found {_json_kind(question)}")
+        if type(choices) is not list or not all(type(c) is str for c in choices):
+            raise RecordError(f"{where}: 'choices' should be a list of question ids, found {_json_kind(choices)}")
+        unknown = obj.keys() - {"text", "status", "question", "choices"}
+        if unknown:
+            listed = ", ".join(sorted(f"'{k}'" for k in unknown))
+            raise RecordError(
+                f"{where} has unknown key(s) {listed} (a typed question holds text, status, question, choices)"
+            )
+        out.append(TypedQuestion(text, sys.intern(status), question, tuple(map(sys.intern, choices))))
+    return tuple(out)
 
 
 _EVENT_KEYS = frozenset(("kind", "at", "item", "data"))
@@ -368,6 +462,16 @@ def _number(column: str, text: str) -> int | float:
     return int(value) if value.is_integer() and "." not in text and "e" not in text.lower() else value
 
 
+def _json_cell(column: str, text: str) -> Any:
+    """A CSV cell holding JSON (the typed questions); RecordError when it is not JSON."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        raise RecordError(
+            f"column '{column}' should hold a JSON list (as the casebook writes it), found '{text[:40]}'"
+        ) from None
+
+
 def _row_to_json(row: Mapping[str, str | None]) -> dict[str, Any]:
     """A CSV row as a record's JSON object (before upgrading): empty cells left out, lists split, numbers parsed."""
     obj: dict[str, Any] = {}
@@ -389,6 +493,8 @@ def _row_to_json(row: Mapping[str, str | None]) -> dict[str, Any]:
         kind = _KINDS.get(column)
         if kind == "ids":
             obj[column] = [x for x in text.split(LIST_SEPARATOR) if x]
+        elif kind == "typed":
+            obj[column] = _json_cell(column, text) if text else []
         elif not text:
             if column == "alias":
                 obj[column] = ""  # an empty alias is kept (the store fills in its own)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from .attempts import AttemptRecord, Event, RecordError, RecordProblem, read_attempts, write_csv, write_jsonl
+from .attempts import MODES, AttemptRecord, Event, RecordError, RecordProblem, read_attempts, write_csv, write_jsonl
 
 STORE_FILE = "progress.sqlite"
 ALIAS_MAX = 40
@@ -43,6 +43,10 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (attempt_id, seq)
     );
     """,
+    # 2: attempt records of version 2 (free recall: casebook/attempts.py UPGRADES). The tables stay as they are; the
+    # step raises the file's version, so a casebook that reads records up to version 1 refuses the file on opening
+    # instead of failing at its first version-2 attempt.
+    "-- no statement: the records' own version changed\n",
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -227,6 +231,24 @@ class ProgressStore:
                 "INSERT INTO settings (key, value) VALUES ('alias', ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (alias,),
+            )
+
+    @property
+    def history_mode(self) -> str | None:
+        """How the student chose to take the history last time ('menu' or 'recall'), or None when never chosen."""
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM settings WHERE key = 'history_mode'").fetchone()
+        return row[0] if row and row[0] in MODES else None
+
+    @history_mode.setter
+    def history_mode(self, value: str) -> None:
+        if value not in MODES:
+            raise ValueError(f"The history mode is one of {', '.join(MODES)}, not {value!r}.")
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO settings (key, value) VALUES ('history_mode', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (value,),
             )
 
     # ------------------------------------------------------------ attempts

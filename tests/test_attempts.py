@@ -14,9 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from casebook import attempts, session
-from casebook.attempts import AttemptRecord, Event, RecordError, RecordVersionError, read_attempts
+from casebook.attempts import AttemptRecord, Event, RecordError, RecordVersionError, TypedQuestion, read_attempts
 
 V1 = Path(__file__).resolve().parent / "data" / "v1"  # files written before records had a version (never edited)
+# What the v1 -> v2 step gives a version-1 attempt: taken from the question list, in English.
+V2_DEFAULTS = {"mode": "menu", "lang": "en", "asked_unaided": [], "typed": [], "menu_opened_at": None}
 
 
 def v1_lines() -> list[dict]:
@@ -42,8 +44,15 @@ def test_the_version_1_jsonl_hand_in_is_read_in_full():
         assert {k: written[k] for k in line} == line
         assert written["record_version"] == attempts.RECORD_VERSION
         assert {k: v for k, v in written.items() if k not in line} in (
-            {"record_version": 1},
-            {"record_version": 1, "demo": False},
+            {"record_version": attempts.RECORD_VERSION, **V2_DEFAULTS},
+            {"record_version": attempts.RECORD_VERSION, **V2_DEFAULTS, "demo": False},
+        )
+        assert (record.mode, record.asked_unaided, record.typed, record.menu_opened_at, record.lang) == (
+            "menu",
+            (),
+            (),
+            None,
+            "en",
         )
 
 
@@ -66,23 +75,100 @@ def test_version_1_files_are_only_read():
 # ------------------------------------------------------------------ the upgrade chain
 
 
-def add_recall_and_language(record: dict) -> dict:
-    """A made-up v1 -> v2 step, as the free-recall and language work will add one: new fields with defaults."""
-    return {**record, "asked_before_menu": [], "lang": "en"}
+def add_teacher_mark(record: dict) -> dict:
+    """A made-up next step of the chain, as a later change of the record would add one: a new field with a default."""
+    return {**record, "teacher_mark": None}
 
 
-def test_a_version_2_step_reads_version_1_files_without_touching_them(monkeypatch):
-    """With a (test-only) v2 step appended, the v1 fixture reads through it, is written as v2, and stays unchanged."""
+def test_a_further_step_reads_version_1_files_through_the_whole_chain_without_touching_them(monkeypatch):
+    """With a (test-only) step appended, the v1 fixture reads through every step, is written at the new version, and
+    stays unchanged."""
     before = (V1 / "attempts.jsonl").read_bytes()
-    monkeypatch.setattr(attempts, "UPGRADES", (*attempts.UPGRADES, add_recall_and_language))
-    monkeypatch.setattr(attempts, "RECORD_VERSION", attempts.RECORD_VERSION + 1)
+    newest = attempts.RECORD_VERSION + 1
+    monkeypatch.setattr(attempts, "UPGRADES", (*attempts.UPGRADES, add_teacher_mark))
+    monkeypatch.setattr(attempts, "RECORD_VERSION", newest)
     records = [record for _, record, _ in read_all(V1 / "attempts.jsonl")]
     assert len(records) == 4
-    assert [r.extra for r in records] == [{"asked_before_menu": [], "lang": "en"}] * 4  # fields this class lacks
+    assert [r.extra for r in records] == [{"teacher_mark": None}] * 4  # a field this class lacks
+    assert {r.mode for r in records} == {"menu"}  # the real v1 -> v2 step ran first
     written = json.loads(attempts.jsonl_line(records[0]))
-    assert (written["record_version"], written["lang"], written["asked_before_menu"]) == (2, "en", [])
-    assert AttemptRecord.from_json(written) == records[0]  # a v2 record reads without upgrading again
+    assert (written["record_version"], written["teacher_mark"], written["mode"]) == (newest, None, "menu")
+    assert AttemptRecord.from_json(written) == records[0]  # a newest record reads without upgrading again
     assert (V1 / "attempts.jsonl").read_bytes() == before
+
+
+def recall_record(n: int = 1) -> AttemptRecord:
+    """A version-2 record of a recall-mode attempt: typed questions (clear, ambiguous then chosen, none), the list
+    opened after them, played in Norwegian."""
+    return make_record(
+        n,
+        record_version=2,
+        mode="recall",
+        lang="nb",
+        asked=["q_swelling", "q_onset", "q_injury"],
+        asked_unaided=["q_swelling", "q_onset"],
+        typed=[
+            {"text": "is it swollen?", "status": "clear", "question": "q_swelling", "choices": []},
+            {
+                "text": "when, how; did it start?",
+                "status": "ambiguous",
+                "question": "q_onset",
+                "choices": ["q_onset", "q_course"],
+            },
+            {"text": "=any pets at home?", "status": "none", "question": None, "choices": []},
+        ],
+        menu_opened_at=95.5,
+        scores={"thoroughness": 1.0, "recall": 0.667, "efficiency": 1.0, "diagnosis": 1.0, "next_step": 1.0},
+    )
+
+
+def test_the_version_1_to_2_step_adds_the_recall_fields_and_leaves_version_2_records_as_they_are():
+    """upgrade() gives a v1 record the menu-mode defaults; a v2 recall record reads with its own values unchanged."""
+    assert attempts.RECORD_VERSION == 2
+    upgraded = attempts.upgrade(attempt_json(1))
+    assert {k: upgraded[k] for k in V2_DEFAULTS} == V2_DEFAULTS and upgraded["record_version"] == 2
+    record = recall_record()
+    assert (record.mode, record.lang, record.asked_unaided, record.menu_opened_at) == (
+        "recall",
+        "nb",
+        ("q_swelling", "q_onset"),
+        95.5,
+    )
+    assert record.typed == (
+        TypedQuestion("is it swollen?", "clear", "q_swelling"),
+        TypedQuestion("when, how; did it start?", "ambiguous", "q_onset", ("q_onset", "q_course")),
+        TypedQuestion("=any pets at home?", "none"),
+    )
+    assert record.scores["recall"] == 0.667 and record.extra == {}
+
+
+def test_a_recall_record_survives_json_lines_and_csv(tmp_path):
+    """A v2 recall record reads back equal from JSON Lines, and from CSV but for the events (the typed questions, with
+    a comma, a semicolon and a formula-like start, kept in one JSON cell)."""
+    record = recall_record()
+    with open(tmp_path / "recall.jsonl", "w", encoding="utf-8") as f:
+        attempts.write_jsonl(f, [record])
+    with open(tmp_path / "recall.csv", "w", encoding="utf-8", newline="") as f:
+        attempts.write_csv(f, [record])
+    assert [r for _, r, _ in read_all(tmp_path / "recall.jsonl")] == [record]
+    assert [r for _, r, _ in read_all(tmp_path / "recall.csv")] == [replace(record, events=None)]
+    with open(tmp_path / "recall.csv", newline="", encoding="utf-8") as f:
+        row = next(csv.DictReader(f))
+    assert (row["mode"], row["asked_unaided"], row["menu_opened_at"], row["score_recall"]) == (
+        "recall",
+        "q_swelling;q_onset",
+        "95.5",
+        "0.667",
+    )
+    assert json.loads(row["typed"]) == [t.as_dict() for t in record.typed]
+
+
+def test_a_menu_record_writes_an_empty_typed_cell_and_no_recall_score(tmp_path):
+    """A menu-mode record has no typed questions (an empty CSV cell) and no recall score (an empty column)."""
+    out = io.StringIO(newline="")
+    attempts.write_csv(out, [make_record(1)])
+    row = next(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+    assert (row["mode"], row["typed"], row["score_recall"], row["menu_opened_at"]) == ("menu", "", "", "")
 
 
 def test_upgrade_runs_each_step_once_in_order_and_leaves_its_input_alone():
@@ -215,6 +301,29 @@ def test_the_session_records_its_events_with_the_same_event_type():
         ({"next_step": 3}, "field 'next_step' should be text or null, found a number"),
         ({"unsafe_step": "no"}, "field 'unsafe_step' should be true or false, found 'no'"),
         ({"scores": {"diagnosis": "full"}}, "field 'scores' should be an object of numbers, found an object"),
+        ({"mode": "voice"}, "field 'mode' should be 'menu' or 'recall', found 'voice'"),
+        ({"typed": "did it pop?"}, "field 'typed' should be a list of typed questions, found 'did it pop?'"),
+        (
+            {"typed": ["did it pop?"]},
+            "typed[0] should be an object (text, status, question, choices), found 'did it pop?'",
+        ),
+        ({"typed": [{"status": "none"}]}, "typed[0] needs the 'text' the student typed, found null"),
+        (
+            {"typed": [{"text": "pop?", "status": "maybe"}]},
+            "typed[0]: 'status' should be one of clear, ambiguous, none, found 'maybe'",
+        ),
+        (
+            {"typed": [{"text": "pop?", "status": "clear", "question": 7}]},
+            "typed[0]: 'question' should be a question id or null, found a number",
+        ),
+        (
+            {"typed": [{"text": "pop?", "status": "none", "choices": "q_snap"}]},
+            "typed[0]: 'choices' should be a list of question ids, found 'q_snap'",
+        ),
+        (
+            {"typed": [{"text": "pop?", "status": "none", "score": 3}]},
+            "typed[0] has unknown key(s) 'score' (a typed question holds text, status, question, choices)",
+        ),
         ({"events": {}}, "field 'events' should be a list, found an object"),
         ({"events": [1]}, "events[0] should be an object, found a number"),
         ({"events": [{"at": 1.0}]}, "events[0] needs a 'kind' (text), found null"),
@@ -231,7 +340,7 @@ def test_the_session_records_its_events_with_the_same_event_type():
 def test_a_bad_field_is_named_with_what_is_wrong(change, message):
     """Each kind of bad field raises RecordError with a message naming the field and what was found."""
     with pytest.raises(RecordError) as err:
-        AttemptRecord.from_json({**attempt_json(1), **change})
+        AttemptRecord.from_json({**attempt_json(1), "record_version": attempts.RECORD_VERSION, **change})
     assert str(err.value) == message
 
 
@@ -301,11 +410,15 @@ json_values = st.recursive(
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
+NEWEST_LINE = {**attempt_json(1), "record_version": attempts.RECORD_VERSION, **V2_DEFAULTS}
+
+
 @FAST
-@given(key=st.sampled_from(sorted(attempt_json(1))), value=json_values)
+@given(key=st.sampled_from(sorted(NEWEST_LINE)), value=json_values)
 def test_any_value_in_any_field_reads_or_is_a_problem_and_good_records_survive_both_forms(tmp_path, key, value):
-    """Whatever a field holds, a line reads or is a problem (never an exception); what reads, writes and reads back."""
-    line = {**attempt_json(1), key: value}
+    """Whatever a field holds (of a newest-version record), a line reads or is a problem (never an exception); what
+    reads, writes and reads back."""
+    line = {**NEWEST_LINE, key: value}
     path = tmp_path / "fuzz.jsonl"
     path.write_text(json.dumps(line) + "\n", encoding="utf-8")
     ((number, record, problem),) = read_all(path)
