@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .attempts import MODES, AttemptRecord, Event, RecordError, RecordProblem, read_attempts, write_csv, write_jsonl
+from .handin import hand_in
 
 STORE_FILE = "progress.sqlite"
 ALIAS_MAX = 40
@@ -296,11 +297,17 @@ class ProgressStore:
         return True
 
     def record_session(self, session) -> bool:
-        """Save a submitted CaseSession's attempt, under the store's alias when the session has none."""
+        """Save a submitted CaseSession's attempt, under the store's alias when the session has none; True when new.
+
+        On a class server with a hand-in folder for this student ($CASEBOOK_HANDIN_DIR) every attempt is then handed
+        in to the teacher (``handin.hand_in``; HandInError, saying the attempt itself is saved, when that fails).
+        """
         record: AttemptRecord = session.attempt_record()
         if not record.alias:
             record = replace(record, alias=self.alias or "")
-        return self.save_attempt(record)
+        new = self.save_attempt(record)
+        hand_in(self)
+        return new
 
     def attempts(self, alias: str | None = None) -> list[AttemptRecord]:
         """Saved attempt records (with their events), oldest first; only ``alias``'s when given.

@@ -398,7 +398,8 @@ def test_a_version_1_progress_file_is_read_in_full(tmp_path):
     for record, line in zip(saved, expected, strict=True):
         written = record.to_json()
         assert {k: written[k] for k in line} == line
-        assert set(written) - set(line) <= {"record_version", "demo", "reasoning"}
+        added_by_upgrades = set(attempts.upgrade(line)) - set(line)  # the fields later record versions brought
+        assert set(written) - set(line) <= {"record_version", "demo", "reasoning"} | added_by_upgrades
         assert written["record_version"] == attempts.RECORD_VERSION
     assert store.attempts("Zoë 李 «calf»") == [saved[1]]
     assert store.done_case_ids() == {line["case_id"] for line in expected}
@@ -471,3 +472,24 @@ def test_a_stored_record_from_a_newer_casebook_raises_a_clear_error_and_changes_
     assert str(err.value).startswith(f"The progress file {path} holds attempt att-0001 that this casebook cannot read")
     assert "written by a newer casebook" in str(err.value) and path.read_bytes() == before
     store.close()
+
+
+def test_record_session_hands_every_attempt_in_on_a_class_server(tmp_path, store, monkeypatch):
+    """With a hand-in folder for this student, each saved session rewrites the hand-in file with every attempt; a
+    student without a folder there hands in nothing."""
+    from casebook import handin
+
+    monkeypatch.setenv(handin.HANDIN_ENV, str(tmp_path / "hand-in"))
+    monkeypatch.setenv(handin.USER_ENV, "alice")
+    (tmp_path / "hand-in" / "alice").mkdir(parents=True)
+    store.record_session(SubmittedSession(make_record(1, alias="a")))
+    store.record_session(SubmittedSession(make_record(2, alias="a")))
+    handed = tmp_path / "hand-in" / "alice" / handin.HANDIN_FILE
+    assert (
+        [record for _, record, _ in read_attempts(handed)]
+        == store.attempts()
+        == [make_record(n, alias="a") for n in (1, 2)]
+    )
+    monkeypatch.setenv(handin.USER_ENV, "bob")
+    store.record_session(SubmittedSession(make_record(3, alias="b")))
+    assert sorted(p.name for p in (tmp_path / "hand-in").iterdir()) == ["alice"]
