@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import authoring, handout, matcher, report
+from . import authoring, handout, matcher, report, transfer
 from .console import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, format_problems, load_or_report, table
 from .model import SETTINGS
 
@@ -114,6 +114,7 @@ COMMANDS = {
     "report": report.register_cli,
     "match": matcher.register_cli,
     "new, schema, ids": authoring.register_cli,
+    "export, import": transfer.register_cli,
 }
 
 

@@ -1,4 +1,4 @@
-"""Export a student's attempts to one file to hand in (JSON Lines or CSV)."""
+"""My progress's file box: download or upload the attempts, or save them next to the notebook to hand in."""
 
 from __future__ import annotations
 
@@ -7,35 +7,33 @@ from pathlib import Path
 import ipywidgets as w
 
 from ..render import STYLE, message_html, text_html
+from ..transfer import ImportReport
 from .lifecycle import close_widgets
 from .log_view import ErrorLog
-
-FORMATS = (("JSON Lines (everything, for your teacher)", "jsonl"), ("CSV (opens in a spreadsheet)", "csv"))
+from .transfer_view import TransferView
 
 
 class ExportView:
-    """A file name, a format and an Export button; writes the store's attempts for the current alias into ``folder``.
+    """Download my progress and Upload progress (a TransferView), and below them a file name and an Export button
+    that writes the store's attempts for the current alias into ``folder`` (to hand in on a shared computer).
 
     Standalone (no ``log`` given) it shows its own error log; inside a page it reports to the page's.
     """
 
-    def __init__(self, store, folder: str | Path | None = None, log: ErrorLog | None = None):
+    def __init__(
+        self, store, folder: str | Path | None = None, log: ErrorLog | None = None, *, lang: str | None = None
+    ):
         self.store = store
         self.folder = Path(folder) if folder is not None else Path.cwd()
         self._owns_log = log is None
         self.log = log or ErrorLog()
+        self.transfer = TransferView(store, self.log, lang=lang, on_import=[self._on_imported])
+        t = self.transfer.t
         self.name = w.Text(
             value="my-attempts", description="File name", placeholder="my-attempts", style={"description_width": "6em"}
         )
         self.name.add_class("cb-export-name")
-        self.format = w.ToggleButtons(
-            options=FORMATS,
-            value="jsonl",
-            description="Format",
-            style={"description_width": "6em"},
-            tooltips=["One line per attempt, with every step you took", "One row per attempt"],
-        )
-        self.format.add_class("cb-export-format")
+        self.format = self.transfer.format  # one choice of file type for the download and the saved file
         self.button = w.Button(
             description="Export", icon="download", tooltip="Write your attempts to the file next to this notebook"
         )
@@ -43,7 +41,14 @@ class ExportView:
         self.button.on_click(self.log.guard("exporting your attempts")(self._on_export_clicked))
         self.status = w.HTML()
         self.status.add_class("cb-export-status")
-        parts = [w.HTML(STYLE), w.HBox([self.name, self.button]), self.format, self.status]
+        save_intro = t("Or save the file next to this notebook, to hand it in on a shared computer:")
+        parts = [
+            w.HTML(STYLE),
+            self.transfer.widget,
+            w.HTML(f"<p>{text_html(save_intro)}</p>"),
+            w.HBox([self.name, self.button]),
+            self.status,
+        ]
         self.widget = w.VBox(parts + [self.log.widget] if self._owns_log else parts)
         self.widget.add_class("cb-export-box")
 
@@ -64,6 +69,13 @@ class ExportView:
             f"Hand this file in to your teacher.</p>{note}"
         )
 
+    def _on_imported(self, report: ImportReport) -> None:
+        if report.added:
+            self.transfer.status.value += message_html(
+                self.transfer.t("To see them in the figures above, run this notebook again (or reload the page).")
+            )
+
     def close(self) -> None:
         """Close every widget this view built (a log handed in by the page stays open)."""
+        self.transfer.close()
         close_widgets(self.widget, keep=() if self._owns_log else (self.log.widget,))

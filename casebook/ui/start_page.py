@@ -11,6 +11,7 @@ from .app import CaseApp
 from .lifecycle import close_widgets
 from .log_view import ErrorLog
 from .picker_view import CasePicker
+from .transfer_view import TransferView
 
 
 class StartPage:
@@ -33,6 +34,12 @@ class StartPage:
         self.alias = AliasView(store, self.log) if store is not None else None
         if self.alias:
             parts.append(self.alias.widget)
+        # Download my progress / Upload progress (issue 13): re-rendered after a submit, an upload or a new alias.
+        self.transfer: TransferView | None = None
+        if store is not None:
+            self.transfer = TransferView(store, self.log, on_import=[self._on_progress_imported])
+            self.alias.save.on_click(self.log.guard("preparing your download")(lambda _b: self.transfer.render()))
+            parts.append(self.transfer.widget)
         self.picker = CasePicker(
             book,
             self._on_case_chosen,
@@ -46,6 +53,8 @@ class StartPage:
 
     def _on_case_chosen(self, case_id: str) -> None:
         on_submit = [self.store.record_session, lambda _s: self.picker.render()] if self.store is not None else []
+        if self.transfer is not None:
+            on_submit.append(lambda _s: self.transfer.render())
         alias = (self.store.alias or "") if self.store is not None else ""
         ids = [case_id_ for _, case_id_ in self.picker.cases.options]
         old, self.app = self.app, CaseApp(self.book, case_id, alias=alias, case_ids=ids, on_submit=on_submit)
@@ -53,9 +62,13 @@ class StartPage:
         if old is not None:
             old.close()
 
+    def _on_progress_imported(self, _report) -> None:
+        self.alias.render()  # the alias may have come from the file, and the count of attempts changed
+        self.picker.render()  # cases done in the imported attempts are marked done
+
     def close(self) -> None:
         """Close the case on show, the alias box, the picker and every other widget of the page."""
-        for part in (self.app, self.alias, self.picker):
+        for part in (self.app, self.alias, self.transfer, self.picker):
             if part is not None:
                 part.close()
         self.log.close()
