@@ -98,11 +98,15 @@ def _register_play(sub) -> None:
         "--answers",
         required=True,
         metavar="FILE",
-        help='JSON: {"asked": [...], "examined": [...], "investigations": [...], "differential": [...], '
-        '"confidence": 0-100, "next_step": "..."}',
+        help='JSON: {"typed": ["did it pop?", ...], "asked": [...], "examined": [...], "investigations": [...], '
+        '"differential": [...], "confidence": 0-100, "next_step": "..."} ("typed": recall mode, matched to the bank)',
     )
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument("--lang", default="en", help="language of the feedback (default en; falls back to English)")
+    p.add_argument(
+        "--lang",
+        default="en",
+        help="language of the feedback and of the typed questions (default en; falls back to English)",
+    )
     authoring.add_cases_option(p)
     p.set_defaults(func=cmd_play)
 
