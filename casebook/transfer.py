@@ -54,7 +54,7 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods", ".numbers")
 SHOWN_PROBLEMS = 5  # lines the notebook lists before "and N more" (the command line lists them all)
 
 _NEWER = str(RecordVersionError(2, 1)).split(" (", 1)[0]  # how attempts.py begins the message for a newer record
-_FILE_NAME_UNSAFE = re.compile(r"[^\w.-]+")
+_FILE_NAME_UNSAFE = re.compile(r"[^\w-]+")  # dots too: no "..", no hidden file, one suffix
 
 
 # ------------------------------------------------------------------ export
@@ -80,8 +80,9 @@ def export_bytes(store: ProgressStore, fmt: str = "jsonl", alias: str | None = N
 
 
 def download_name(alias: str | None, fmt: str, day: dt.date | None = None) -> str:
-    """The file name a download gets: casebook-progress-ALIAS-DATE.jsonl (the alias reduced to safe characters)."""
-    safe = _FILE_NAME_UNSAFE.sub("-", alias or "").strip("-.")[:40]
+    """The file name a download gets: casebook-progress-ALIAS-DATE.jsonl (the alias reduced to letters, digits, '_'
+    and '-')."""
+    safe = _FILE_NAME_UNSAFE.sub("-", alias or "").strip("-")[:40].strip("-")
     day = day or dt.date.today()
     return f"casebook-progress-{safe + '-' if safe else ''}{day.isoformat()}.{fmt}"
 
