@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .attempts import FILE_SUFFIXES, SCORE_NAMES, AttemptRecord, RecordProblem, read_attempts
+from .i18n import translator
 
 if TYPE_CHECKING:  # pandas is imported lazily inside the functions
     import pandas as pd
@@ -18,12 +19,21 @@ if TYPE_CHECKING:  # pandas is imported lazily inside the functions
 
 ATTEMPT_FILE_SUFFIXES = FILE_SUFFIXES
 STEP_VERDICTS = ("correct", "acceptable", "not_indicated", "unsafe")
+# Confidence bins of the calibration curve, in % (the last one includes 100).
+CONFIDENCE_BINS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 100))
+# Fewer attempts with a confidence than this, and calibration_summary does not judge (one case says little).
+MIN_CALIBRATION_ATTEMPTS = 5
+# Mean confidence more than this many percentage points above (below) the share right is named over- (under-)
+# confidence; within it, confidence and accuracy are in step.
+CALIBRATION_GAP = 10
 # Columns of the attempts table read_folder returns (one row per attempt).
 ATTEMPT_COLUMNS = (
     "attempt_id",
     "alias",
     "case_id",
     "correct_diagnosis",
+    "mode",
+    "lang",
     "leading",
     "differential",
     "verdict",
@@ -34,9 +44,13 @@ ATTEMPT_COLUMNS = (
     "unsafe_step",
     "seconds",
     "n_asked",
+    "n_asked_unaided",
+    "n_typed",
+    "menu_opened_at",
     "n_examined",
     "n_investigated",
     "asked",
+    "asked_unaided",
     "missed_key_questions",
     "missed_red_flags",
     *(f"score_{s}" for s in SCORE_NAMES),
@@ -73,12 +87,16 @@ _COPIED = (
     "alias",
     "case_id",
     "correct_diagnosis",
+    "mode",
+    "lang",
     "differential",
     "verdict",
     "confidence",
     "next_step_verdict",
     "unsafe_step",
     "asked",
+    "asked_unaided",
+    "menu_opened_at",
     "missed_key_questions",
     "missed_red_flags",
     "started_at",
@@ -103,7 +121,7 @@ class _Columns:
         c["correct"] += map(attrgetter("correct"), records)
         c["next_step"] += [r.next_step or "" for r in records]
         c["seconds"] += map(_seconds, records)
-        for name in ("asked", "examined", "investigated"):
+        for name in ("asked", "asked_unaided", "typed", "examined", "investigated"):
             c[f"n_{name}"] += map(len, map(attrgetter(name), records))
         for score in SCORE_NAMES:
             c[f"score_{score}"] += [r.scores.get(score) for r in records]
@@ -116,7 +134,7 @@ class _Columns:
         df = pd.DataFrame(self.data, columns=list(ATTEMPT_COLUMNS))
         for col in ("started_at", "submitted_at"):
             df[col] = pd.to_datetime(pd.to_numeric(df[col], errors="coerce"), unit="s", utc=True).dt.floor("s")
-        for col in ("seconds", "confidence", *(f"score_{s}" for s in SCORE_NAMES)):
+        for col in ("seconds", "confidence", "menu_opened_at", *(f"score_{s}" for s in SCORE_NAMES)):
             df[col] = pd.to_numeric(df[col], errors="coerce")
         for col in ("correct", "unsafe_step", "demo"):
             df[col] = df[col].astype(bool)
@@ -325,6 +343,152 @@ def time_on_case(df: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
 
 
+def thoroughness_by_case(df: pd.DataFrame) -> pd.DataFrame:
+    """Per case: menu-mode attempts and their thoroughness (key questions asked / key questions, mean), recall-mode
+    attempts with their recall thoroughness (key questions found unaided / key questions) and their thoroughness once
+    the question list could help (``recall_with_list``). Means from 0 to 1; NaN where a mode has no attempt."""
+    pd = _pd()
+    cols = [
+        "case_id",
+        "menu_attempts",
+        "menu_thoroughness",
+        "recall_attempts",
+        "recall_thoroughness",
+        "recall_with_list",
+    ]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    menu, recall = df[df["mode"] != "recall"], df[df["mode"] == "recall"]
+    out = pd.DataFrame(index=pd.Index(sorted(df["case_id"].unique()), name="case_id"))
+    out["menu_attempts"] = menu.groupby("case_id").size()
+    out["menu_thoroughness"] = menu.groupby("case_id")["score_thoroughness"].mean().round(3)
+    out["recall_attempts"] = recall.groupby("case_id").size()
+    out["recall_thoroughness"] = recall.groupby("case_id")["score_recall"].mean().round(3)
+    out["recall_with_list"] = recall.groupby("case_id")["score_thoroughness"].mean().round(3)
+    for col in ("menu_attempts", "recall_attempts"):
+        out[col] = out[col].fillna(0).astype(int)
+    return out.reset_index()[cols]
+
+
+def thoroughness_by_mode(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per history mode that has attempts (menu, recall): attempts, mean thoroughness and, for recall, mean
+    recall thoroughness (key questions found unaided / key questions), from 0 to 1."""
+    pd = _pd()
+    cols = ["mode", "attempts", "thoroughness", "recall_thoroughness"]
+    rows = []
+    for mode in ("menu", "recall"):
+        part = df[df["mode"] == mode] if not df.empty else df
+        if len(part):
+            recall = round(float(part["score_recall"].mean()), 3) if mode == "recall" else float("nan")
+            rows.append((mode, len(part), round(float(part["score_thoroughness"].mean()), 3), recall))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def calibration_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The calibration curve's data: per confidence bin (CONFIDENCE_BINS, in %) the attempts with a confidence in it,
+    how many had the right leading diagnosis, the share right (accuracy) and the mean confidence (0-100).
+
+    Every bin is a row, empty ones with 0 attempts and NaN shares; attempts without a confidence are left out.
+    """
+    pd = _pd()
+    cols = ["bin", "low", "high", "attempts", "correct", "accuracy", "mean_confidence"]
+    rated = df[df["confidence"].notna()] if not df.empty else df
+    rows = []
+    for low, high in CONFIDENCE_BINS:
+        last = high == CONFIDENCE_BINS[-1][1]
+        if rated.empty:
+            part = rated
+        else:
+            within = (rated["confidence"] >= low) & (
+                (rated["confidence"] <= high) if last else (rated["confidence"] < high)
+            )
+            part = rated[within]
+        n = len(part)
+        right = int(part["correct"].sum()) if n else 0
+        rows.append(
+            (
+                f"{low}-{high} %",
+                low,
+                high,
+                n,
+                right,
+                round(right / n, 3) if n else float("nan"),
+                round(float(part["confidence"].mean()), 1) if n else float("nan"),
+            )
+        )
+    return pd.DataFrame(rows, columns=cols)
+
+
+def calibration_summary(df: pd.DataFrame, lang: str = "en", who: str = "you") -> str:
+    """One sentence naming over- or under-confidence (or confidence in step with accuracy) over the attempts with a
+    confidence, with the figures it rests on; ``who``: "you" (a student's own page) or "class" (the dashboard)."""
+    t = translator(lang)
+    rated = df[df["confidence"].notna()] if not df.empty else df
+    n = len(rated)
+    if n < MIN_CALIBRATION_ATTEMPTS:
+        return t.ngettext(
+            "Too few attempts to judge confidence yet: {n} attempt with a confidence, {needed} needed.",
+            "Too few attempts to judge confidence yet: {n} attempts with a confidence, {needed} needed.",
+            n,
+        ).format(n=n, needed=MIN_CALIBRATION_ATTEMPTS)
+    confidence = float(rated["confidence"].mean())
+    accuracy = 100 * float(rated["correct"].mean())
+    gap = confidence - accuracy
+    facts = {"confidence": round(confidence), "accuracy": round(accuracy), "n": n, "gap": round(abs(gap))}
+    if gap > CALIBRATION_GAP:
+        text = {
+            "you": t.ngettext(
+                "Over-confident: you were {confidence} % sure on average, but your leading diagnosis was right in "
+                "{accuracy} % of {n} attempt ({gap} points less).",
+                "Over-confident: you were {confidence} % sure on average, but your leading diagnosis was right in "
+                "{accuracy} % of {n} attempts ({gap} points less).",
+                n,
+            ),
+            "class": t.ngettext(
+                "Over-confident: the class was {confidence} % sure on average, but the leading diagnosis was right in "
+                "{accuracy} % of {n} attempt ({gap} points less).",
+                "Over-confident: the class was {confidence} % sure on average, but the leading diagnosis was right in "
+                "{accuracy} % of {n} attempts ({gap} points less).",
+                n,
+            ),
+        }[who]
+    elif gap < -CALIBRATION_GAP:
+        text = {
+            "you": t.ngettext(
+                "Under-confident: you were {confidence} % sure on average, but your leading diagnosis was right in "
+                "{accuracy} % of {n} attempt ({gap} points more): trust your findings more.",
+                "Under-confident: you were {confidence} % sure on average, but your leading diagnosis was right in "
+                "{accuracy} % of {n} attempts ({gap} points more): trust your findings more.",
+                n,
+            ),
+            "class": t.ngettext(
+                "Under-confident: the class was {confidence} % sure on average, but the leading diagnosis was right in "
+                "{accuracy} % of {n} attempt ({gap} points more).",
+                "Under-confident: the class was {confidence} % sure on average, but the leading diagnosis was right in "
+                "{accuracy} % of {n} attempts ({gap} points more).",
+                n,
+            ),
+        }[who]
+    else:
+        text = {
+            "you": t.ngettext(
+                "Confidence in step with accuracy: you were {confidence} % sure on average and your leading diagnosis "
+                "was right in {accuracy} % of {n} attempt.",
+                "Confidence in step with accuracy: you were {confidence} % sure on average and your leading diagnosis "
+                "was right in {accuracy} % of {n} attempts.",
+                n,
+            ),
+            "class": t.ngettext(
+                "Confidence in step with accuracy: the class was {confidence} % sure on average and the leading "
+                "diagnosis was right in {accuracy} % of {n} attempt.",
+                "Confidence in step with accuracy: the class was {confidence} % sure on average and the leading "
+                "diagnosis was right in {accuracy} % of {n} attempts.",
+                n,
+            ),
+        }[who]
+    return text.format(**facts)
+
+
 def class_summary(df: pd.DataFrame, problems: list[RecordProblem]) -> dict[str, int | float]:
     """Headline figures: students, attempts, cases, overall accuracy, unsafe next steps, files and lines skipped."""
     return {
@@ -348,8 +512,10 @@ def attempts_over_time(df: pd.DataFrame) -> pd.DataFrame:
         "attempt",
         "submitted_at",
         "case_id",
+        "mode",
         "verdict",
         "correct",
+        "confidence",
         "next_step_verdict",
         *(f"score_{s}" for s in SCORE_NAMES),
         "running_accuracy",
@@ -425,9 +591,9 @@ def cases_not_done(df: pd.DataFrame, book: Casebook) -> pd.DataFrame:
 # ------------------------------------------------------------------ plain-text summaries (notebooks show them escaped)
 
 
-def progress_summary(df: pd.DataFrame, total_cases: int | None = None) -> str:
+def progress_summary(df: pd.DataFrame, total_cases: int | None = None, lang: str = "en") -> str:
     """One line on a student's attempts: how many, on how many cases, right leading diagnoses, red flags missed, unsafe
-    steps."""
+    steps, and the recall thoroughness of recall-mode attempts when there are any."""
     if df.empty:
         return "No attempts yet."
     n = len(df)
@@ -436,10 +602,19 @@ def progress_summary(df: pd.DataFrame, total_cases: int | None = None) -> str:
     of_cases = f" of {total_cases}" if total_cases else ""
     red_flags = int(df["missed_red_flags"].map(len).sum())
     unsafe = int(df["unsafe_step"].sum())
-    return (
+    line = (
         f"{n} attempt(s) on {cases}{of_cases} case(s) · right leading diagnosis in {right} of {n} ({right / n:.0%}) · "
         f"red-flag questions missed {red_flags} time(s) · unsafe next steps {unsafe}"
     )
+    recall = df[df["mode"] == "recall"]
+    if len(recall):
+        t = translator(lang)
+        line += t.ngettext(
+            " · recall thoroughness {recall:.0%} in {n} recall attempt (key questions found unaided)",
+            " · recall thoroughness {recall:.0%} in {n} recall attempts (key questions found unaided)",
+            len(recall),
+        ).format(recall=float(recall["score_recall"].mean()), n=len(recall))
+    return line
 
 
 def case_summary(df: pd.DataFrame, case_id: str, book: Casebook | None = None) -> list[str]:

@@ -1,4 +1,9 @@
-"""Reads a student's answers file (for `casebook play`) and plays it through a CaseSession."""
+"""Reads a student's answers file (for `casebook play`) and plays it through a CaseSession.
+
+An answers file with ``"typed"`` questions plays in recall mode: each typed question is matched to the bank in the
+answers' language (it must match one question clearly: ``casebook match "TEXT"`` shows what it matches) and asked
+unaided; then the question list is opened and the ``"asked"`` ids are asked from it.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,11 @@ from typing import Any
 from .feedback import Feedback
 from .loading import read_json
 from .model import Casebook, Problem
-from .session import REASONING_MAX, CaseSession, SessionError
+from .session import REASONING_MAX, TYPED_MAX, CaseSession, SessionError
 
 FIELDS = {
-    "asked": "question ids, in the order asked",
+    "typed": "optional: questions in the student's own words, asked first, unaided (recall mode)",
+    "asked": "question ids, in the order asked (after the typed ones: from the question list)",
     "examined": "examination item ids",
     "investigations": "investigation ids",
     "differential": "1-3 condition ids, most likely first",
@@ -29,8 +35,50 @@ HINTS = {
 }
 
 
-def answers_problems(data: Any, book: Casebook, file: str) -> list[Problem]:
-    """Every problem of an answers file, checked against the casebook's ids."""
+def _matcher_lang(lang: str) -> str:
+    """The language typed questions are matched in: ``lang`` when the matcher has a table for it, else English (as
+    the session does)."""
+    from .matcher import languages
+
+    return lang if lang in languages() else "en"
+
+
+def typed_problems(data: dict, book: Casebook, file: str, lang: str = "en") -> list[Problem]:
+    """Every typed question that is not text or does not clearly match one bank question, with its index."""
+    from .matcher import match
+
+    typed = data.get("typed", [])
+    if not isinstance(typed, list):
+        return [Problem(file, "$.typed", "should be a list of questions (text)", 'write "typed": ["did it pop?"]')]
+    out = []
+    how = 'word it as the patient would hear it; `casebook match "TEXT"` shows what it matches'
+    for i, text in enumerate(typed):
+        where = f"$.typed[{i}]"
+        if not isinstance(text, str) or not text.strip():
+            out.append(Problem(file, where, "should be a question (non-empty text)", 'write for example "did it pop?"'))
+            continue
+        if len(text) > TYPED_MAX:
+            out.append(Problem(file, where, f"is {len(text):,} characters long; at most {TYPED_MAX}", "ask one thing"))
+            continue
+        result = match(book.bank, text, lang=_matcher_lang(lang))
+        shown = json.dumps(text, ensure_ascii=False)[:80]
+        if result.is_none:
+            out.append(Problem(file, where, f"{shown} matches no question of the bank", how))
+        elif not result.is_clear:
+            closest = ", ".join(c.question_id for c in result.choices)
+            out.append(
+                Problem(
+                    file,
+                    where,
+                    f"{shown} does not clearly match one question (closest: {closest})",
+                    f'{how}, or list the id you mean under "asked"',
+                )
+            )
+    return out
+
+
+def answers_problems(data: Any, book: Casebook, file: str, lang: str = "en") -> list[Problem]:
+    """Every problem of an answers file, checked against the casebook's ids (typed questions matched in ``lang``)."""
     if not isinstance(data, dict):
         return [
             Problem(
@@ -109,6 +157,7 @@ def answers_problems(data: Any, book: Casebook, file: str) -> list[Problem]:
                 "shorten it to a few sentences",
             )
         )
+    out += typed_problems(data, book, file, lang)
     step = data.get("next_step")
     if "next_step" in data and (not isinstance(step, str) or step not in book.bank.next_steps):
         out.append(
@@ -129,11 +178,16 @@ def play_answers(
     data, problems = read_json(Path(path))
     if problems:
         return None, problems, None
-    problems = answers_problems(data, book, str(path))
+    problems = answers_problems(data, book, str(path), lang)
     if problems:
         return None, problems, None
-    session = CaseSession(book, case_id, lang=lang)
+    typed = data.get("typed", [])
+    session = CaseSession(book, case_id, lang=lang, mode="recall" if typed else "menu")
     try:
+        for text in typed:
+            session.ask_typed(text)
+        if typed and data.get("asked"):
+            session.open_menu()
         for q in data.get("asked", []):
             session.ask(q)
         for e in data.get("examined", []):

@@ -1,14 +1,35 @@
-"""Feedback on a submitted attempt: an ordered tuple of small pure rules drawing on the case and condition texts."""
+"""Feedback on a submitted attempt: an ordered tuple of small pure rules drawing on the case and condition texts.
+
+Scores (0 to 1): ``thoroughness`` = key questions asked (from the list or typed) / key questions; in recall mode also
+``recall`` (recall thoroughness) = key questions found unaided (typed before the question list was opened) / key
+questions; ``efficiency`` = key questions asked / all questions asked; ``diagnosis``; ``next_step``.
+
+Confidence calibration (``calibration_rule``): after each case one sentence compares the student's confidence in the
+leading diagnosis with the outcome and gives the reason, drawn from the case's key findings and key questions: more
+than CALIBRATION_MARGIN % sure and wrong is over-confident; less than it and right, with key findings brought out,
+under-confident; anything else is in step with the outcome.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from .i18n import N_, translator
 from .model import Case, Casebook, Condition, format_sources
 
 VERDICT_CORRECT, VERDICT_NOT_LEADING, VERDICT_WRONG = "correct", "correct_not_leading", "wrong"
 STEP_SCORE = {"correct": 1.0, "acceptable": 0.5, "not_indicated": 0.0, "unsafe": 0.0}
+# Confidence (0-100) above which a wrong leading diagnosis is over-confident and below which a right one is
+# under-confident: an even chance is the line between "I think so" and "I doubt it".
+CALIBRATION_MARGIN = 50
+OVER, UNDER, MATCHED = "over", "under", "matched"
+CALIBRATION_TITLES = {
+    OVER: N_("Confidence: higher than the outcome (over-confident)"),
+    UNDER: N_("Confidence: lower than your findings allowed (under-confident)"),
+    MATCHED: N_("Confidence: in step with the outcome"),
+}
+FINDINGS_SHOWN = 3  # findings named in the calibration sentence
 
 
 @dataclass(frozen=True)
@@ -30,9 +51,12 @@ class Scores:
     efficiency: float
     diagnosis: float
     next_step: float
+    recall: float | None = None  # recall mode only: key questions found unaided / key questions
 
     def as_dict(self) -> dict[str, float]:
-        return {k: round(getattr(self, k), 3) for k in ("thoroughness", "efficiency", "diagnosis", "next_step")}
+        """The scores by name, rounded to 3 decimals; 'recall' only when there is one (recall mode)."""
+        names = ("thoroughness", "recall", "efficiency", "diagnosis", "next_step")
+        return {k: round(getattr(self, k), 3) for k in names if getattr(self, k) is not None}
 
 
 @dataclass(frozen=True)
@@ -95,6 +119,9 @@ class Attempt:
     next_step: str
     lang: str = "en"
     reasoning: str = ""
+    mode: str = "menu"
+    asked_unaided: tuple[str, ...] = ()  # recall mode: asked from typed words before the question list was opened
+    confidence: int | None = None  # 0-100, in the leading diagnosis
 
     @property
     def diagnosis(self) -> Condition:
@@ -208,7 +235,10 @@ def why_not_rule(a: Attempt) -> list[FeedbackItem]:
 
 
 def expert_path_rule(a: Attempt) -> list[FeedbackItem]:
-    """The key questions in the expert's order, marked asked or missed, with why the missed ones matter."""
+    """The key questions in the expert's order, marked asked or missed, with why the missed ones matter; in recall
+    mode, asked ones are marked found unaided or asked from the list."""
+    if a.mode == "recall":
+        return _recall_expert_path(a)
     bank = a.book.bank
     lines = []
     for n, qid in enumerate(a.case.key_questions, 1):
@@ -226,6 +256,130 @@ def expert_path_rule(a: Attempt) -> list[FeedbackItem]:
         else f"Expert path: {len(missed)} of {len(a.case.key_questions)} key questions missed"
     )
     return [FeedbackItem("expert_path", level, title, tuple(lines))]
+
+
+def _recall_expert_path(a: Attempt) -> list[FeedbackItem]:
+    """The expert path of a recall-mode attempt: each key question found unaided, asked from the list, or missed."""
+    t = translator(a.lang)
+    bank = a.book.bank
+    key = a.case.key_questions
+    lines = []
+    for n, qid in enumerate(key, 1):
+        q = bank.questions[qid]
+        if qid in a.asked_unaided:
+            lines.append(t("{n}. ✓ found unaided: {question}").format(n=n, question=a.t(q.text)))
+        elif qid in a.asked:
+            lines.append(t("{n}. ✓ asked from the question list: {question}").format(n=n, question=a.t(q.text)))
+        else:
+            why = f" — {a.t(q.hint)}" if q.hint else ""
+            lines.append(t("{n}. ✗ missed: {question}").format(n=n, question=a.t(q.text)) + why)
+    unaided = sum(q in a.asked_unaided for q in key)
+    missed = sum(q not in a.asked for q in key)
+    title = t.ngettext(
+        "Expert path: {found} of {total} key question found unaided",
+        "Expert path: {found} of {total} key questions found unaided",
+        len(key),
+    ).format(found=unaided, total=len(key))
+    from_list = len(key) - unaided - missed
+    if from_list:
+        title += t.ngettext(", {n} more from the question list", ", {n} more from the question list", from_list).format(
+            n=from_list
+        )
+    if missed:
+        title += t.ngettext(", {n} missed", ", {n} missed", missed).format(n=missed)
+    level = "good" if not missed else ("partial" if missed < len(key) else "bad")
+    return [FeedbackItem("expert_path", level, title, tuple(lines))]
+
+
+def calibration(confidence: float | None, correct: bool, has_findings: bool = True) -> str | None:
+    """OVER, UNDER or MATCHED for a confidence (0-100) in a leading diagnosis that was right or not; None without a
+    confidence. Right but unsure with no key finding brought out is MATCHED: there was little to be sure of."""
+    if confidence is None:
+        return None
+    if not correct and confidence > CALIBRATION_MARGIN:
+        return OVER
+    if correct and confidence < CALIBRATION_MARGIN and has_findings:
+        return UNDER
+    return MATCHED
+
+
+def _found_findings(a: Attempt) -> list[str]:
+    """The case's key findings the student brought out, in the case's words (else its condition's key feature)."""
+    out: list[str] = []
+    for kf in a.case.key_findings:
+        if not any(i in a.done for i in kf.elicited_by):
+            continue
+        feature = a.diagnosis.feature(kf.feature)
+        said = a.t(kf.text) or (a.t(feature.text) if feature is not None else "")
+        if said and said not in out:
+            out.append(said)
+    return out
+
+
+def _first_missed_key_question(a: Attempt) -> tuple[str, str]:
+    """The first key question not asked (its text) and why it matters (its hint, or ''); ('', '') when none."""
+    bank = a.book.bank
+    for qid in a.case.key_questions:
+        if qid not in a.asked:
+            q = bank.questions[qid]
+            return a.t(q.text), a.t(q.hint)
+    return "", ""
+
+
+def calibration_rule(a: Attempt) -> list[FeedbackItem]:
+    """One sentence on how the confidence compared with the outcome, with the reason from the case (Staal 2024:
+    calibration feedback helps when it explains): what the findings pointed to and the key question missed; then
+    the findings it rests on and why the missed question matters."""
+    found = _found_findings(a)
+    right = a.verdict() == VERDICT_CORRECT
+    kind = calibration(a.confidence, right, bool(found))
+    if kind is None:
+        return []
+    t = translator(a.lang)
+    facts = {
+        "p": a.confidence,
+        "diagnosis": a.name(a.case.diagnosis),
+        "findings": "; ".join(f.rstrip(" .") for f in found[:FINDINGS_SHOWN]),
+    }
+    question, why = _first_missed_key_question(a)
+    facts["question"] = f"“{question}”"
+    if not right:
+        sentence = {
+            (OVER, True): N_(
+                "You were {p} % sure and your leading diagnosis was wrong: the history pointed to {diagnosis}, and "
+                "you missed the key question {question}."
+            ),
+            (OVER, False): N_(
+                "You were {p} % sure and your leading diagnosis was wrong: the history pointed to {diagnosis}, though "
+                "you had asked every key question; weigh what their answers showed."
+            ),
+            (MATCHED, True): N_(
+                "You were only {p} % sure and your leading diagnosis was wrong, so your doubt was fair: the history "
+                "pointed to {diagnosis}, and you missed the key question {question}."
+            ),
+            (MATCHED, False): N_(
+                "You were only {p} % sure and your leading diagnosis was wrong, so your doubt was fair: the history "
+                "pointed to {diagnosis}; weigh what the key questions' answers showed."
+            ),
+        }[kind, bool(question)]
+    elif kind == UNDER:
+        sentence = N_("You were {p} % sure and right: your findings were enough to be more confident.")
+    elif found:
+        sentence = N_("You were {p} % sure and right, and your findings back that confidence.")
+    elif question:
+        sentence = N_(
+            "You were {p} % sure and right, but you brought out none of the key findings of {diagnosis}: ask the key "
+            "question {question} to be sure for a reason."
+        )
+    else:
+        sentence = N_("You were {p} % sure and right, but you brought out none of the key findings of {diagnosis}.")
+    lines = [t(sentence).format(**facts)]
+    if found:
+        lines.append(t("What you found that points to {diagnosis}: {findings}.").format(**facts))
+    if question and why and not right:
+        lines.append(t("Why that question matters: {why}").format(why=why))
+    level = {OVER: "bad", UNDER: "partial", MATCHED: "good" if right and found else "info"}[kind]
+    return [FeedbackItem("calibration", level, t(CALIBRATION_TITLES[kind]), tuple(lines))]
 
 
 def safety_rule(a: Attempt) -> list[FeedbackItem]:
@@ -340,6 +494,7 @@ def deciding_findings(a: Attempt) -> list[str]:
 # (expert path), then safety before the plan, then what to take away.
 FEEDBACK_RULES: tuple[Callable[[Attempt], list[FeedbackItem]], ...] = (
     verdict_rule,
+    calibration_rule,  # right after the verdict it weighs (the scores are inserted between them)
     reasoning_rule,
     findings_rule,
     why_not_rule,
@@ -355,27 +510,34 @@ def scores(a: Attempt) -> Scores:
     key = set(a.case.key_questions)
     asked_key = len(key & set(a.asked))
     verdict = a.verdict()
+    recall = None
+    if a.mode == "recall":
+        recall = len(key & set(a.asked_unaided)) / len(key) if key else 1.0
     return Scores(
         thoroughness=asked_key / len(key) if key else 1.0,
         efficiency=asked_key / len(a.asked) if a.asked else 0.0,
         diagnosis={VERDICT_CORRECT: 1.0, VERDICT_NOT_LEADING: 0.5, VERDICT_WRONG: 0.0}[verdict],
         next_step=STEP_SCORE[a.case.judge_step(a.next_step)[0]],
+        recall=recall,
     )
 
 
-def score_item(s: Scores) -> FeedbackItem:
+def score_item(s: Scores, lang: str = "en") -> FeedbackItem:
     pct = lambda x: f"{round(100 * x)} %"  # noqa: E731
-    return FeedbackItem(
-        "scores",
-        "info",
-        "Scores",
-        (
-            f"Thoroughness {pct(s.thoroughness)} (key questions asked / key questions)",
-            f"Efficiency {pct(s.efficiency)} (key questions asked / all questions asked)",
-            f"Diagnosis {pct(s.diagnosis)}",
-            f"Next step {pct(s.next_step)}",
-        ),
-    )
+    lines = [f"Thoroughness {pct(s.thoroughness)} (key questions asked / key questions)"]
+    if s.recall is not None:
+        t = translator(lang)
+        lines.append(
+            t(
+                "Recall thoroughness {score} (key questions found unaided, before the question list / key questions)"
+            ).format(score=pct(s.recall))
+        )
+    lines += [
+        f"Efficiency {pct(s.efficiency)} (key questions asked / all questions asked)",
+        f"Diagnosis {pct(s.diagnosis)}",
+        f"Next step {pct(s.next_step)}",
+    ]
+    return FeedbackItem("scores", "info", "Scores", tuple(lines))
 
 
 def evaluate(
@@ -388,14 +550,29 @@ def evaluate(
     next_step: str,
     lang: str = "en",
     reasoning: str = "",
+    mode: str = "menu",
+    asked_unaided: Sequence[str] = (),
+    confidence: int | None = None,
 ) -> Feedback:
-    """Run every rule in order and compute the scores."""
+    """Run every rule in order and compute the scores (``mode``, ``asked_unaided``: see Attempt; ``confidence``: in
+    the leading diagnosis, 0-100, for the calibration sentence; None leaves it out)."""
     a = Attempt(
-        book, case, tuple(asked), tuple(examined), tuple(investigated), tuple(differential), next_step, lang, reasoning
+        book,
+        case,
+        tuple(asked),
+        tuple(examined),
+        tuple(investigated),
+        tuple(differential),
+        next_step,
+        lang,
+        reasoning,
+        mode,
+        tuple(asked_unaided),
+        confidence,
     )
     items = [item for rule in FEEDBACK_RULES for item in rule(a)]
     s = scores(a)
-    items.insert(1, score_item(s))
+    items.insert(1, score_item(s, lang))
     step_verdict = case.judge_step(next_step)[0]
     return Feedback(
         case_id=case.id,

@@ -10,6 +10,7 @@ if TYPE_CHECKING:  # matplotlib and pandas are imported lazily
 
 SCORE_LABELS = {
     "score_thoroughness": "thoroughness",
+    "score_recall": "recall",
     "score_efficiency": "efficiency",
     "score_diagnosis": "diagnosis",
     "score_next_step": "next step",
@@ -78,7 +79,8 @@ def accuracy_by_condition(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
 
 
 def confusion_matrix(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """Heat map of the confusion matrix: correct diagnosis (rows) against the leading diagnosis chosen (columns), counts in the cells."""
+    """Heat map of the confusion matrix: correct diagnosis (rows) against the leading diagnosis chosen (columns),
+    counts in the cells."""
     width, height = confusion_size(len(table.index))
     ax = _axes(ax, height=height, width=width)
     title = "Correct diagnosis vs leading diagnosis chosen"
@@ -110,7 +112,8 @@ def confusion_matrix(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
 def missed_questions(
     table: pd.DataFrame, ax: Axes | None = None, title: str = "Key questions missed most", top: int = 15
 ) -> Axes:
-    """Horizontal bars: how often each question was missed (missed_key_questions or missed_red_flags tables), most missed at the top."""
+    """Horizontal bars: how often each question was missed (missed_key_questions or missed_red_flags tables), most
+    missed at the top."""
     t = table.head(top)
     ax = _axes(ax, rows_height(len(t)))
     if t.empty:
@@ -189,6 +192,10 @@ def attempts_over_time(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     x = list(table["attempt"])
     ax.plot(x, table["running_accuracy"], color="#1565c0", marker="o", label="running accuracy")
     ax.scatter(x, table["score_thoroughness"], color="#ef6c00", marker="s", label="thoroughness")
+    if "score_recall" in table and table["score_recall"].notna().any():
+        ax.scatter(
+            x, table["score_recall"], facecolors="none", edgecolors="#6a1b9a", marker="D", label="recall (unaided)"
+        )
     ax.scatter(x, table["score_next_step"], color="#2e7d32", marker="^", label="next step")
     ax.set_ylim(-0.05, 1.05)
     ax.set_xlabel("attempt (oldest first)")
@@ -226,3 +233,55 @@ def scores_by_topic(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
         return _empty(ax, title)
     t = table.iloc[::-1]
     return _share_bars(ax, t["topic"], t["share_asked"], "#00695c", "share of key questions asked", title)
+
+
+def thoroughness_by_case(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Paired horizontal bars per case: thoroughness of menu-mode attempts (key questions asked / key questions) and
+    recall thoroughness of recall-mode attempts (key questions found unaided / key questions); a missing bar means no
+    attempt in that mode."""
+    ax = _axes(ax, rows_height(round(1.4 * len(table))))
+    title = "Key questions found: from the list vs unaided (recall)"
+    if table.empty:
+        return _empty(ax, title)
+    t = table.sort_values("case_id", ascending=False).reset_index(drop=True)
+    y = list(range(len(t)))
+    height = 0.4
+    ax.barh([v + height / 2 for v in y], t["menu_thoroughness"].fillna(0), height, color="#ef6c00", label="menu")
+    ax.barh([v - height / 2 for v in y], t["recall_thoroughness"].fillna(0), height, color="#6a1b9a", label="recall")
+    ax.set_yticks(y, list(t["case_id"]), fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of key questions (mean over attempts)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax.set_title(title)
+    return ax
+
+
+def calibration(table: pd.DataFrame, ax: Axes | None = None, title: str = "Confidence against accuracy") -> Axes:
+    """A calibration curve from analytics.calibration_table: the share of right leading diagnoses per confidence bin
+    (bars at the bins' mean confidence), the diagonal where confidence and accuracy agree, and each bin's count."""
+    ax = _axes(ax, height=4.5, width=6.0)
+    shown = table[table["attempts"] > 0] if not table.empty else table
+    if shown.empty:
+        return _empty(ax, title)
+    width = [(h - lo) * 0.8 for lo, h in zip(shown["low"], shown["high"], strict=True)]
+    centres = [(lo + h) / 2 for lo, h in zip(shown["low"], shown["high"], strict=True)]
+    ax.bar(centres, shown["accuracy"], width=width, color="#1565c0", alpha=0.8, label="share right")
+    ax.plot([0, 100], [0, 1], linestyle="--", color="#555555", linewidth=1, label="confidence = accuracy")
+    ax.plot(
+        shown["mean_confidence"],
+        shown["accuracy"],
+        color="#c62828",
+        marker="o",
+        linewidth=1.5,
+        label="at each bin's mean confidence",
+    )
+    for x, acc, n in zip(centres, shown["accuracy"], shown["attempts"], strict=True):
+        ax.text(x, min(acc + 0.03, 1.02), f"n={n}", ha="center", va="bottom", fontsize=8)
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 1.1)
+    ax.set_xticks([lo for lo, _ in zip(table["low"], table["high"], strict=True)] + [100])
+    ax.set_xlabel("confidence in the leading diagnosis (%)")
+    ax.set_ylabel("share of attempts right")
+    ax.legend(loc="upper left", fontsize=8)
+    ax.set_title(title)
+    return ax

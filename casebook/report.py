@@ -58,6 +58,7 @@ class ReportSummary:
     cases: int
     accuracy: float
     problems: list[RecordProblem] = field(default_factory=list)
+    calibration: str = ""  # one sentence on the class's confidence against its accuracy
     tables: dict[str, Path] = field(default_factory=dict)
     figures: dict[str, Path] = field(default_factory=dict)
     index: Path | None = None
@@ -73,6 +74,8 @@ class ReportSummary:
         if self.problems:
             files = len({p.file for p in self.problems})
             lines.append(f"{len(self.problems)} problem(s) in {files} file(s) were skipped (listed in problems.csv).")
+        if self.attempts and self.calibration:
+            lines.append(self.calibration)
         lines.append(
             f"Wrote {len(self.tables)} table(s) and {len(self.figures)} figure(s) to {self.out_dir}; open {self.index}."
         )
@@ -93,6 +96,8 @@ def class_tables(
         "questions_per_case": analytics.questions_per_case(df),
         "next_step_safety": analytics.next_step_safety(df),
         "time_on_case": analytics.time_on_case(df),
+        "thoroughness_by_case": analytics.thoroughness_by_case(df),
+        "calibration": analytics.calibration_table(df),
     }
 
 
@@ -101,6 +106,10 @@ def _figure_size(name: str, table: pd.DataFrame) -> tuple[float, float]:
 
     if name == "confusion_matrix":
         return plots.confusion_size(len(table))
+    if name == "calibration":
+        return 6.0, 4.5
+    if name == "thoroughness_by_case":
+        return 7.0, plots.rows_height(round(1.4 * len(table)))
     shown = (
         min(len(table), 15) if name in ("missed_key_questions", "missed_red_flags") else len(table)
     )  # missed_questions shows the top 15
@@ -119,6 +128,8 @@ def _figure_makers() -> dict[str, Callable]:
         "questions_per_case": plots.questions_per_case,
         "next_step_safety": plots.next_step_safety,
         "time_on_case": plots.time_on_case,
+        "thoroughness_by_case": plots.thoroughness_by_case,
+        "calibration": lambda t, ax: plots.calibration(t, ax, "Confidence against accuracy, the class"),
     }
 
 
@@ -196,7 +207,15 @@ def build_report(
     tables = class_tables(df, problems, book)
     head = analytics.class_summary(df, problems)
     summary = ReportSummary(
-        folder, out_dir, files, head["attempts"], head["students"], head["cases"], head["accuracy"], problems
+        folder,
+        out_dir,
+        files,
+        head["attempts"],
+        head["students"],
+        head["cases"],
+        head["accuracy"],
+        problems,
+        calibration=analytics.calibration_summary(df, who="class"),
     )
     for name, table in tables.items():
         path = out_dir / f"{name}.csv"

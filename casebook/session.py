@@ -1,19 +1,42 @@
-"""CaseSession: one student working one case; every action is a timestamped event."""
+"""CaseSession: one student working one case; every action is a timestamped event.
+
+Two ways to take the history (``mode``): "menu", every bank question a button (``ask``); and "recall", the student
+types questions in their own words (``ask_typed``: the matcher asks a clear match at once, offers the closest two or
+three when unsure, and keeps a question nothing fits as unanswered) and may open the question list at any time
+(``open_menu``). The questions asked from typed words before the list was opened are ``asked_unaided``; the feedback
+scores them as recall thoroughness.
+"""
 
 from __future__ import annotations
 
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
-from .attempts import AttemptRecord, Event
+from .attempts import MODES, AttemptRecord, Event, TypedQuestion
+from .i18n import N_, translator
 from .model import Case, Casebook
 
 MAX_DIFFERENTIAL = 3
 
 
 REASONING_MAX = 1000  # characters of free-text reasoning a student can hand in with an attempt
+TYPED_MAX = 200  # characters of one typed question (recall mode)
+# The transcript's answer to a typed question nothing in the bank fits (translated where shown).
+NOT_UNDERSTOOD = N_("(no answer: the patient did not understand; ask in other words)")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of the history transcript: the bank question asked (None when nothing fitted the student's words),
+    its text, the patient's answer, and the student's own words in recall mode ('' when asked from the list)."""
+
+    question_id: str | None
+    question: str
+    answer: str
+    typed: str = ""
 
 
 class SessionError(ValueError):
@@ -30,12 +53,16 @@ class CaseSession:
         *,
         alias: str = "",
         lang: str = "en",
+        mode: str = "menu",
         clock: Callable[[], float] = time.time,
     ):
+        if mode not in MODES:
+            raise SessionError(f"Unknown history mode '{mode}': use one of {', '.join(MODES)}.")
         self.book = book
         self.case = book.case(case) if isinstance(case, str) else case
         self.alias = alias
         self.lang = lang
+        self.mode = mode
         self._clock = clock
         self._listeners: list[Callable[[Event], None]] = []
         self._reset()
@@ -50,6 +77,9 @@ class CaseSession:
         self.next_step: str | None = None
         self.reasoning = ""
         self.feedback = None
+        self.typed: list[TypedQuestion] = []
+        self.menu_opened_at: float | None = None  # clock time the question list was opened (recall mode)
+        self._unaided: list[str] = []
         self.events: list[Event] = []
         self._log("start", self.case.id)
 
@@ -80,16 +110,86 @@ class CaseSession:
         if self.submitted:
             raise SessionError("This case is already submitted: press Restart to work it again.")
 
-    def ask(self, question_id: str) -> str:
-        """Ask a history question; returns the patient's answer (asking again repeats it, counted once)."""
+    def ask(self, question_id: str, *, typed: str | None = None) -> str:
+        """Ask a history question; returns the patient's answer (asking again repeats it, counted once).
+
+        ``typed``: the student's own words, when the question is one of the choices ``ask_typed`` offered for them
+        (recall mode); the typed question is then recorded as asked as ``question_id``.
+        """
         self._check_open()
-        q = self.book.bank.questions.get(question_id)
-        if q is None:
+        if question_id not in self.book.bank.questions:
             raise SessionError(f"Unknown question '{question_id}'.")
+        if typed is None:
+            return self._ask(question_id, {})
+        for n in range(len(self.typed) - 1, -1, -1):
+            entry = self.typed[n]
+            if entry.text == typed and entry.status == "ambiguous" and entry.question is None:
+                self.typed[n] = replace(entry, question=question_id)
+                return self._ask(question_id, {"typed": typed, "chosen_from": list(entry.choices)}, typed=True)
+        t = translator(self.lang)
+        raise SessionError(t("Type the question first: “{text}” is not waiting for a choice.").format(text=typed))
+
+    def _ask(self, question_id: str, data: dict[str, Any], typed: bool = False) -> str:
         if question_id not in self.asked:
             self.asked.append(question_id)
-        self._log("ask", question_id)
+        if typed and self.mode == "recall" and self.menu_opened_at is None and question_id not in self._unaided:
+            self._unaided.append(question_id)
+        self._log("ask", question_id, **data)
         return self.answer_text(question_id)
+
+    def ask_typed(self, text: str):
+        """Recall mode: match a typed question to the bank (in the session's language) and act on the result.
+
+        Clear: the best match is asked at once (an 'ask' event with the typed words and the match). Ambiguous: a
+        'typed' event records the choices and nothing is asked (the student picks one: ``ask(qid, typed=text)``).
+        None: a 'typed' event keeps the question, unanswered. Returns the matcher's MatchResult.
+        """
+        from .matcher import languages, match
+
+        self._check_open()
+        t = translator(self.lang)
+        if self.mode != "recall":
+            raise SessionError(t("Typed questions belong to recall mode: choose the question from the list."))
+        if not isinstance(text, str) or not text.strip():
+            raise SessionError(t("Type a question first."))
+        text = " ".join(text.split())
+        if len(text) > TYPED_MAX:
+            raise SessionError(
+                t("Your question is {n} characters long; keep it to {max} (ask one thing at a time).").format(
+                    n=len(text), max=TYPED_MAX
+                )
+            )
+        result = match(self.book.bank, text, lang=self.lang if self.lang in languages() else "en")
+        details = result.as_dict()
+        if result.is_clear:
+            qid = result.best.question_id
+            self.typed.append(TypedQuestion(text, "clear", qid))
+            self._ask(qid, {"typed": text, "match": details}, typed=True)
+        else:
+            choices = tuple(c.question_id for c in result.choices)
+            self.typed.append(TypedQuestion(text, result.status, None, choices))
+            self._log("typed", "", typed=text, match=details)
+        return result
+
+    def open_menu(self) -> None:
+        """Recall mode: the student opens the question list; the first time is recorded (a 'menu' event).
+
+        Questions asked after it are no longer unaided. In menu mode the list is always open: nothing happens.
+        """
+        self._check_open()
+        if self.mode == "recall" and self.menu_opened_at is None:
+            event = self._log("menu", self.case.id)
+            self.menu_opened_at = event.at
+
+    @property
+    def menu_open(self) -> bool:
+        """True when the question list is on show: always in menu mode, once opened in recall mode."""
+        return self.mode == "menu" or self.menu_opened_at is not None
+
+    @property
+    def asked_unaided(self) -> tuple[str, ...]:
+        """Recall mode: the questions asked from typed words before the question list was opened, in order."""
+        return tuple(self._unaided)
 
     def answer_text(self, question_id: str) -> str:
         ans = self.case.answers.get(question_id)
@@ -185,6 +285,9 @@ class CaseSession:
             self.next_step,
             lang=self.lang,
             reasoning=self.reasoning,
+            mode=self.mode,
+            asked_unaided=self.asked_unaided,
+            confidence=self.confidence,
         )
         self.feedback = feedback
         self._log("submit", self.case.id, verdict=feedback.verdict, **feedback.scores.as_dict())
@@ -197,9 +300,32 @@ class CaseSession:
 
     # ------------------------------------------------------------ views of the state
 
+    def history(self) -> list[HistoryEntry]:
+        """The history so far, in order: each question asked from the list (once), and in recall mode each typed
+        question asked (with the student's words) or kept unanswered because nothing fitted it."""
+        questions = self.book.bank.questions
+        out: list[HistoryEntry] = []
+        listed: set[str] = set()
+        for event in self.events:
+            typed = event.data.get("typed", "")
+            if event.kind == "ask" and (typed or event.item not in listed):
+                listed.add(event.item)
+                q = questions[event.item].text.get(self.lang)
+                out.append(HistoryEntry(event.item, q, self.answer_text(event.item), typed))
+            elif event.kind == "typed" and event.data.get("match", {}).get("status") == "none":
+                out.append(HistoryEntry(None, "", translator(self.lang)(NOT_UNDERSTOOD), typed))
+        return out
+
     def transcript(self) -> list[tuple[str, str]]:
-        """(question, answer) pairs in the order asked."""
-        return [(self.book.bank.questions[q].text.get(self.lang), self.answer_text(q)) for q in self.asked]
+        """(question, answer) pairs in the order asked; a typed question reads “the student's words” → bank question."""
+        out = []
+        for entry in self.history():
+            if not entry.typed:
+                out.append((entry.question, entry.answer))
+            else:
+                said = f"“{entry.typed}”"
+                out.append((f"{said} → {entry.question}" if entry.question else said, entry.answer))
+        return out
 
     @property
     def seconds_on_case(self) -> float:
@@ -215,10 +341,17 @@ class CaseSession:
             alias=self.alias,
             case_id=self.case.id,
             correct_diagnosis=self.case.diagnosis,
+            mode=self.mode,
+            lang=self.lang,
             started_at=round(self.events[0].at, 3),
             submitted_at=round(self.events[-1].at, 3),
             seconds=round(self.seconds_on_case, 3),
             asked=tuple(self.asked),
+            asked_unaided=self.asked_unaided,
+            typed=tuple(self.typed),
+            menu_opened_at=(
+                round(self.menu_opened_at - self.events[0].at, 3) if self.menu_opened_at is not None else None
+            ),
             examined=tuple(self.examined),
             investigated=tuple(self.investigated),
             differential=tuple(self.differential),

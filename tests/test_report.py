@@ -30,6 +30,8 @@ TABLES = [
     "questions_per_case",
     "next_step_safety",
     "time_on_case",
+    "thoroughness_by_case",
+    "calibration",
 ]
 FIGURES = [t for t in TABLES if t != "problems"]
 
@@ -167,6 +169,8 @@ def test_every_plot_returns_its_axes_with_a_title(hand_ins, empty):
         (plots.questions_per_case, tables["questions_per_case"]),
         (plots.next_step_safety, tables["next_step_safety"]),
         (plots.time_on_case, tables["time_on_case"]),
+        (plots.thoroughness_by_case, tables["thoroughness_by_case"]),
+        (plots.calibration, tables["calibration"]),
         (plots.attempts_over_time, own),
         (plots.scores_by_condition, analytics.scores_by_condition(df)),
     ]
