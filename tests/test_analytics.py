@@ -268,8 +268,11 @@ def test_tables_of_an_empty_folder_are_empty_not_errors(tmp_path):
         analytics.next_step_safety,
         analytics.time_on_case,
         analytics.attempts_over_time,
+        analytics.thoroughness_by_case,
+        analytics.thoroughness_by_mode,
     ):
         assert f(df).empty
+    assert list(analytics.calibration_table(df)["attempts"]) == [0] * len(analytics.CONFIDENCE_BINS)
 
 
 def test_attempts_over_time_has_a_running_accuracy():
@@ -407,3 +410,71 @@ def test_version_1_hand_ins_give_every_attempt_and_field_in_the_attempts_table(t
         assert {s: row[f"score_{s}"] for s in line["scores"]} == line["scores"]
         assert row["submitted_at"].timestamp() == int(line["submitted_at"])
         assert row["started_at"].timestamp() == int(line["started_at"])
+
+
+# ---------------------------------------------------------------- free recall (issue 15)
+
+
+def recall_record(n: int, *, thoroughness: float, recall: float, case_id: str = "case-a", **fields):
+    """A version-2 recall-mode record with the given thoroughness and recall scores (two key questions unaided)."""
+    return make_record(
+        n,
+        record_version=2,
+        mode="recall",
+        case_id=case_id,
+        asked_unaided=["q_swelling", "q_onset"],
+        typed=[{"text": "swollen?", "status": "clear", "question": "q_swelling", "choices": []}],
+        menu_opened_at=120.0,
+        scores={"thoroughness": thoroughness, "recall": recall, "efficiency": 1.0, "diagnosis": 1.0, "next_step": 1.0},
+        **fields,
+    )
+
+
+def test_recall_records_fill_the_recall_columns_and_menu_ones_leave_them_empty():
+    """mode, typed count, unaided questions, when the list opened and the recall score come from the records; a menu
+    (or version-1) record has mode menu and no recall score."""
+    df = analytics.records_frame([make_record(1), recall_record(2, thoroughness=1.0, recall=0.5)])
+    menu, recall = df.iloc[0], df.iloc[1]
+    assert (menu["mode"], menu["n_typed"], menu["n_asked_unaided"], menu["asked_unaided"]) == ("menu", 0, 0, ())
+    assert menu["score_recall"] != menu["score_recall"] and menu["menu_opened_at"] != menu["menu_opened_at"]  # NaN
+    assert (recall["mode"], recall["n_typed"], recall["n_asked_unaided"], recall["menu_opened_at"]) == (
+        "recall",
+        1,
+        2,
+        120.0,
+    )
+    assert (recall["asked_unaided"], recall["score_recall"]) == (("q_swelling", "q_onset"), 0.5)
+
+
+def test_thoroughness_by_case_sets_recall_beside_menu_thoroughness():
+    """Per case: menu attempts and their mean thoroughness, recall attempts with their recall thoroughness and their
+    thoroughness once the list could help; a mode with no attempt is NaN."""
+    df = analytics.records_frame(
+        [
+            make_record(1, scores={"thoroughness": 0.5}),
+            make_record(2, scores={"thoroughness": 1.0}),
+            recall_record(3, thoroughness=1.0, recall=0.25),
+            recall_record(4, thoroughness=0.5, recall=0.75),
+            recall_record(5, thoroughness=0.8, recall=0.4, case_id="case-b"),
+        ]
+    )
+    table = analytics.thoroughness_by_case(df).set_index("case_id")
+    a, b = table.loc["case-a"], table.loc["case-b"]
+    assert (a["menu_attempts"], a["menu_thoroughness"], a["recall_attempts"]) == (2, 0.75, 2)
+    assert (a["recall_thoroughness"], a["recall_with_list"]) == (0.5, 0.75)
+    assert (b["menu_attempts"], b["recall_attempts"], b["recall_thoroughness"]) == (0, 1, 0.4)
+    assert b["menu_thoroughness"] != b["menu_thoroughness"]  # NaN: no menu attempt at case-b
+    modes = analytics.thoroughness_by_mode(df).set_index("mode")
+    assert (modes.loc["menu", "attempts"], modes.loc["menu", "thoroughness"]) == (2, 0.75)
+    assert (modes.loc["recall", "attempts"], modes.loc["recall", "recall_thoroughness"]) == (3, round(1.4 / 3, 3))
+    assert list(analytics.thoroughness_by_mode(analytics.records_frame([make_record(1)]))["mode"]) == ["menu"]
+
+
+def test_the_progress_line_adds_recall_thoroughness_only_when_there_are_recall_attempts():
+    """A student with recall attempts reads their recall thoroughness in the summary line; a menu-only one does not."""
+    menu_only = analytics.progress_summary(analytics.records_frame([make_record(1)]))
+    assert "recall" not in menu_only
+    both = analytics.records_frame([make_record(1), recall_record(2, thoroughness=1.0, recall=0.5)])
+    assert analytics.progress_summary(both).endswith(
+        " · recall thoroughness 50% in 1 recall attempt (key questions found unaided)"
+    )
