@@ -50,13 +50,34 @@ def answer_patterns(book: casebook.Casebook, case: casebook.Case) -> list[tuple]
     return patterns
 
 
+# How the history was taken and how sure the student was: menu mode without a confidence (as before issue 15), recall
+# mode with half the questions found unaided, and confidences from none to full (the calibration sentence).
+HOW = [("menu", None), ("recall", 90), ("menu", 10), ("recall", 50), ("menu", 100), ("recall", 0)]
+
+
 def check_book(book: casebook.Casebook) -> list[str]:
     """Every empty list in the feedback on every case of ``book`` under every answer pattern."""
     found = []
     for case in book.cases.values():
-        for asked, examined, differential, step, reasoning in answer_patterns(book, case):
-            fb = evaluate(book, case, asked, examined, (), differential, step, reasoning=reasoning)
-            found += [f"{case.id} ({differential}, {step}): {e}" for e in empty_lists(fb)]
+        patterns = answer_patterns(book, case)
+        for (asked, examined, differential, step, reasoning), (mode, confidence) in zip(
+            patterns, itertools.cycle(HOW), strict=False
+        ):
+            unaided = asked[: len(asked) // 2] if mode == "recall" else ()
+            fb = evaluate(
+                book,
+                case,
+                asked,
+                examined,
+                (),
+                differential,
+                step,
+                reasoning=reasoning,
+                mode=mode,
+                asked_unaided=unaided,
+                confidence=confidence,
+            )
+            found += [f"{case.id} ({differential}, {step}, {mode}, {confidence}): {e}" for e in empty_lists(fb)]
     return found
 
 
