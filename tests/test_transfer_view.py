@@ -170,8 +170,8 @@ def test_another_alias_is_left_out_until_the_box_is_ticked(store, tmp_path):
 
 
 def test_the_start_page_rebuilds_the_link_after_a_submit_and_marks_uploaded_cases_done(tmp_path):
-    """On the start page a submitted case raises the link's count; uploading that file on a fresh page marks the case
-    done in the picker and shows the alias taken over."""
+    """On the start page a submitted case raises the link's count and the alias box's; uploading that file on a fresh
+    page marks the case done in the picker and shows the alias taken over."""
     with ProgressStore(tmp_path / "a.sqlite") as first, ProgressStore(tmp_path / "b.sqlite") as second:
         first.alias = "calf-detective"
         page = StartPage(BOOK, first)
@@ -183,6 +183,7 @@ def test_the_start_page_rebuilds_the_link_after_a_submit_and_marks_uploaded_case
         page.app.decision.submit.click()
         _name, data, label = link_parts(page.transfer.download.value)
         assert label == "Download my progress (1 attempt, JSON Lines)"
+        assert "Saving your attempts as calf-detective (1 so far)." in shown(page.alias.status.value)
         other = StartPage(BOOK, second)
         upload(other.transfer, "progress.jsonl", data)
         assert "calf-detective" in shown(other.alias.status.value) and "(1 so far)" in shown(other.alias.status.value)

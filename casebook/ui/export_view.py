@@ -27,7 +27,7 @@ class ExportView:
         self.folder = Path(folder) if folder is not None else Path.cwd()
         self._owns_log = log is None
         self.log = log or ErrorLog()
-        self.transfer = TransferView(store, self.log, lang=lang, on_import=[self._on_imported])
+        self.transfer = TransferView(store, self.log, lang=lang, on_import=[self._on_imported], heading=False)
         t = self.transfer.t
         self.name = w.Text(
             value="my-attempts", description="File name", placeholder="my-attempts", style={"description_width": "6em"}

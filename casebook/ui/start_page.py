@@ -54,7 +54,7 @@ class StartPage:
     def _on_case_chosen(self, case_id: str) -> None:
         on_submit = [self.store.record_session, lambda _s: self.picker.render()] if self.store is not None else []
         if self.transfer is not None:
-            on_submit.append(lambda _s: self.transfer.render())
+            on_submit += [lambda _s: self.transfer.render(), lambda _s: self.alias.render()]  # new count, new link
         alias = (self.store.alias or "") if self.store is not None else ""
         ids = [case_id_ for _, case_id_ in self.picker.cases.options]
         old, self.app = self.app, CaseApp(self.book, case_id, alias=alias, case_ids=ids, on_submit=on_submit)

@@ -43,7 +43,8 @@ STYLE = """
 class TransferView:
     """Download my progress (JSON Lines or CSV) and Upload progress, with what an upload did in one sentence.
 
-    ``on_import`` callbacks receive each import's ``ImportReport`` (the page re-renders its alias box and case list).
+    ``on_import`` callbacks receive each import's ``ImportReport`` (the page re-renders its alias box and case list);
+    ``heading=False`` leaves out the view's heading where the notebook has one.
     Standalone (no ``log`` given) it shows its own error log; inside a page it reports to the page's.
     """
 
@@ -54,6 +55,7 @@ class TransferView:
         *,
         lang: str | None = None,
         on_import: Sequence[Callable[[ImportReport], None]] = (),
+        heading: bool = True,
     ):
         self.store = store
         self.t = translator(resolve(lang))
@@ -78,11 +80,15 @@ class TransferView:
             multiple=False,
             description=t("Upload progress"),
             tooltip=t("Add the attempts of a progress file you downloaded before"),
+            layout=w.Layout(width="auto"),  # the default width cuts the label short
         )
         self.upload.add_class("cb-upload")
         self.upload.observe(self.log.guard("importing your progress")(self._on_upload_changed), names="value")
         self.any_alias = w.Checkbox(
-            value=False, description=t("Also import attempts saved under another alias"), indent=False
+            value=False,
+            description=t("Also import attempts saved under another alias"),
+            indent=False,
+            layout=w.Layout(width="auto"),
         )
         self.any_alias.add_class("cb-upload-any-alias")
         hint = t(
@@ -92,7 +98,7 @@ class TransferView:
         self.status = w.HTML()
         self.status.add_class("cb-upload-status")
         parts = [
-            w.HTML(STYLE + heading_html(t("Take your progress with you"), 3)),
+            w.HTML(STYLE + (heading_html(t("Take your progress with you"), 3) if heading else "")),
             self.format,
             w.HBox([self.download, self.upload], layout=w.Layout(flex_flow="row wrap", align_items="center")),
             self.any_alias,

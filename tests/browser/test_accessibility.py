@@ -29,8 +29,10 @@ PROGRESS_NOTEBOOK = "notebooks/student/04-my-progress.ipynb"
 
 
 def test_start_page_has_no_serious_violation(page, request, voila):
-    """The start page (alias box, picker) and the case it opens pass axe-core without a serious or critical finding."""
+    """The start page (alias box, download and upload, picker) and the case it opens pass axe-core without a serious or
+    critical finding."""
     open_in_voila(page, voila, START_NOTEBOOK, ready_selector=".cb-start .cb-picker")
+    expect(page.locator(".cb-start .cb-transfer-box .cb-upload")).to_be_visible()
     folder = artefact_folder(request.node.name)
     check_accessible(page, "start-page", folder)
     start = page.locator(".cb-start").first
@@ -64,8 +66,9 @@ def test_played_case_with_feedback_has_no_serious_violation(page, request, voila
 
 
 def test_my_progress_has_no_serious_violation(page, request, voila):
-    """The My progress page's casebook widgets (the export box) pass axe-core without a serious or critical finding."""
-    open_in_voila(page, voila, PROGRESS_NOTEBOOK, ready_selector=".cb-export-box")
+    """The My progress page's casebook widgets (the export box with its download and upload) pass axe-core without a
+    serious or critical finding."""
+    open_in_voila(page, voila, PROGRESS_NOTEBOOK, ready_selector=".cb-export-box .cb-upload")
     check_accessible(page, "my-progress", artefact_folder(request.node.name))
 
 
