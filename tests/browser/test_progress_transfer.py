@@ -1,4 +1,5 @@
-"""JupyterLab in Chromium: play a case, download the progress, upload it in a fresh home, and My progress shows it.
+"""Chromium: play a case, download the progress, upload it in a fresh home, and My progress shows it (JupyterLab);
+the same link and upload in Voila.
 
 The two notebooks are copies of the committed 00-start-here and 04-my-progress with one cell put first that gives each
 kernel its own CASEBOOK_HOME, as two Binder sessions have two homes: the second one starts empty.
@@ -27,6 +28,7 @@ from .helpers import (
     decide_by_clicking,
     lab_menu,
     open_in_lab,
+    open_in_voila,
     right_verdict,
     wait_for_idle_kernel,
 )
@@ -115,3 +117,33 @@ def test_progress_leaves_one_home_and_comes_back_in_a_fresh_one(page, shots, req
     expect(outputs.get_by_text(f"1 attempt(s) on 1 of {len(book.cases)} case(s)").first).to_be_visible()
     assert not (second_home / "progress.sqlite").samefile(first_home / "progress.sqlite")
     shots("my-progress-shows-the-attempt")
+
+
+def test_download_and_upload_work_in_voila_too(page, request, voila, book, tmp_path):
+    """In Voila (no JupyterLab around it) the same link hands the browser the file, and uploading that file back says
+    it is already there."""
+    open_in_voila(page, voila, "notebooks/00-start-here.ipynb", ready_selector=".cb-start .cb-picker")
+    start = page.locator(".cb-start").first
+    start.locator(".cb-alias input").fill("voila-student")
+    start.locator(".cb-alias-save").click()
+    expect(start.locator(".cb-alias-status")).to_contain_text("Saving your attempts as voila-student")
+    case = filter_cases(book, "", "", "")[0]
+    start.locator(".cb-play").click()
+    app = start.locator(".cb-app")
+    decide_by_clicking(
+        app, book.conditions[case.diagnosis].name.en, book.bank.next_steps[case.correct_steps[0].step].text.en
+    )
+    check_case_page(page, app, right_verdict(book, case))
+    link = start.locator("a.cb-download")
+    expect(link).to_have_text("Download my progress (1 attempt, JSON Lines)")
+    with page.expect_download() as info:
+        link.click()
+    saved = tmp_path / info.value.suggested_filename
+    info.value.save_as(saved)
+    (record,) = [json.loads(line) for line in saved.read_text(encoding="utf-8").splitlines()]
+    assert (record["alias"], record["case_id"]) == ("voila-student", case.id)
+    with page.expect_file_chooser() as chooser:
+        start.locator(".cb-upload").click()
+    chooser.value.set_files(str(saved))
+    expect(start.locator(".cb-upload-status")).to_contain_text("0 attempts added, 1 already there, 0 lines skipped")
+    check_no_errors(page, start.locator(".cb-picker"))  # the page's error log (the transfer box reports to it)
