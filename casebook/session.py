@@ -94,7 +94,10 @@ class CaseSession:
         self._listeners = [f for f in self._listeners if f != listener]
 
     def _log(self, kind: str, item: str = "", **data: Any) -> Event:
-        event = Event(kind, self._clock(), item, data)
+        return self._emit(Event(kind, self._clock(), item, data))
+
+    def _emit(self, event: Event) -> Event:
+        """Keep ``event`` and tell the listeners (the state it reports is already in place)."""
         self.events.append(event)
         for listener in list(self._listeners):
             listener(event)
@@ -178,8 +181,9 @@ class CaseSession:
         """
         self._check_open()
         if self.mode == "recall" and self.menu_opened_at is None:
-            event = self._log("menu", self.case.id)
-            self.menu_opened_at = event.at
+            event = Event("menu", self._clock(), self.case.id, {})
+            self.menu_opened_at = event.at  # before the listeners hear of it: views show the list at once
+            self._emit(event)
 
     @property
     def menu_open(self) -> bool:

@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import recall_examples
 
 import casebook
 from casebook import progress
@@ -22,33 +23,12 @@ from casebook.session import NOT_UNDERSTOOD, CaseSession, SessionError
 BOOK = casebook.load()
 CASE_ID = "dvt-after-long-flight"
 CASE = BOOK.cases[CASE_ID]
-DATA = Path(__file__).parent / "data"
-V1 = DATA / "v1"
+V1 = Path(__file__).parent / "data" / "v1"
 
 
-def typed_examples(lang: str = "en") -> list[dict]:
-    """The labelled typed questions of tests/data (each with the bank question a person said it should find)."""
-    name = "typed_questions.json" if lang == "en" else f"typed_questions_{lang}.json"
-    return json.loads((DATA / name).read_text(encoding="utf-8"))["questions"]
-
-
-def typed_with(status: str, expected: str | None = None, lang: str = "en", among=()) -> dict:
-    """A labelled typed question the matcher rates ``status`` (and, when given, labelled ``expected`` or one of
-    ``among``): the test then knows the right question from the label, not from the matcher."""
-    for example in typed_examples(lang):
-        if expected is not None and example["expected"] != expected:
-            continue
-        if among and example["expected"] not in among:
-            continue
-        result = match(BOOK.bank, example["text"], lang=lang)
-        if result.status != status:
-            continue
-        if status == "clear" and result.best.question_id != example["expected"]:
-            continue
-        if status == "ambiguous" and example["expected"] not in [c.question_id for c in result.choices]:
-            continue
-        return example
-    raise LookupError(f"no labelled typed question ({lang}) that the matcher rates {status} (expected {expected})")
+def typed_with(status: str, expected: str | None = None, lang: str = "en") -> dict:
+    """A labelled typed question of the bundled casebook's bank that the matcher rates ``status``."""
+    return recall_examples.typed_with(BOOK, status, expected, lang)
 
 
 def session(mode: str = "recall", **kwargs) -> CaseSession:
@@ -58,13 +38,7 @@ def session(mode: str = "recall", **kwargs) -> CaseSession:
 
 def clear_key_question(n: int = 0) -> dict:
     """A labelled typed question that clearly finds one of the case's key questions (the n-th such one)."""
-    found = []
-    for qid in CASE.key_questions:
-        try:
-            found.append(typed_with("clear", qid))
-        except LookupError:
-            continue
-    return found[n]
+    return recall_examples.clear_key_questions(BOOK, CASE_ID)[n]
 
 
 # ---------------------------------------------------------------- the session
@@ -128,6 +102,22 @@ def test_questions_asked_after_the_list_is_opened_are_not_unaided():
         f"“{first['text']}” → {BOOK.bank.questions[first['expected']].text.en}",
         CASE.answers[first["expected"]].text.en,
     )
+
+
+def test_listeners_hear_of_each_recall_action_with_the_state_already_changed():
+    """A view following the session sees the typed question recorded and the list open when it hears the event."""
+    seen = []
+    s = session()
+    s.subscribe(lambda e: seen.append((e.kind, len(s.typed), s.menu_open, s.asked_unaided)))
+    example = clear_key_question()
+    s.ask_typed(typed_with("none")["text"])
+    s.ask_typed(example["text"])
+    s.open_menu()
+    assert seen == [
+        ("typed", 1, False, ()),
+        ("ask", 2, False, (example["expected"],)),
+        ("menu", 2, True, (example["expected"],)),
+    ]
 
 
 def test_the_recall_record_holds_mode_language_typed_questions_unaided_and_when_the_list_opened(tmp_path):

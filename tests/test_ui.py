@@ -10,6 +10,7 @@ from pathlib import Path
 
 import ipywidgets as w
 import pytest
+import recall_examples
 
 import casebook
 from casebook.render import text_html
@@ -477,3 +478,130 @@ def test_hostile_texts_in_buttons_and_drop_downs_stay_plain_text(tmp_path):
     _book, roots, _novice = hostile_pages(tmp_path)
     allowing = [type(x).__name__ for x in widget_tree(*roots) if getattr(x, "description_allow_html", False)]
     assert allowing == []
+
+
+# ---------------------------------------------------------------- free recall (issue 15)
+
+
+def recall_app() -> CaseApp:
+    """The case in recall mode, as the start page opens it when the student chose to ask in their own words."""
+    return CaseApp(BOOK, CASE_ID, mode="recall")
+
+
+def test_recall_mode_asks_typed_questions_and_hides_the_list_until_it_is_opened():
+    """Typing a question and pressing Enter asks its clear match: the transcript shows the words and the bank question;
+    the question list stays hidden until Show question list, which the session records."""
+    example = recall_examples.clear_key_questions(BOOK, CASE_ID)[0]
+    app = recall_app()
+    history = app.history
+    assert history.menu.layout.display == "none" and history.show_menu.layout.display is None
+    history.ask_box.value = example["text"]  # what Enter sends (continuous_update is off)
+    question = BOOK.bank.questions[example["expected"]].text.en
+    assert app.session.asked == [example["expected"]] and history.ask_box.value == ""
+    assert shown_text(history.status.value) == f"Understood as: “{question}”"
+    transcript = shown_text(history.transcript.value)
+    assert f"“{example['text']}” → {question}" in transcript
+    assert " ".join(CASE.answers[example["expected"]].text.en.split()) in transcript
+    assert "found unaided: 1" in history.counter.value
+    history.show_menu.click()
+    assert history.menu.layout.display is None and history.show_menu.layout.display == "none"
+    assert app.session.menu_open and "count as asked with help" in history.menu_note.value
+    history.buttons[CASE.key_questions[-1]].click()
+    assert app.session.asked_unaided == (example["expected"],) and len(app.session.asked) == 2
+
+
+def test_an_unclear_typed_question_offers_its_closest_questions_as_buttons():
+    """Ambiguous: two or three choices and a way out; picking one asks it and clears the choices."""
+    example = recall_examples.typed_with(BOOK, "ambiguous")
+    app = recall_app()
+    history = app.history
+    history.ask_box.value = example["text"]
+    offered = [b.description for b in history.choices.children]
+    assert app.session.asked == [] and offered[-1] == "None of these" and 2 <= len(offered) - 1 <= 3
+    assert BOOK.bank.questions[example["expected"]].text.en in offered
+    chosen = next(b for b in history.choices.children if f"cb-choice-{example['expected']}" in b._dom_classes)
+    chosen.click()
+    assert app.session.asked == [example["expected"]] and history.choices.children == ()
+    assert app.session.asked_unaided == (example["expected"],)
+    history.ask_box.value = example["text"]
+    history.choices.children[-1].click()  # None of these
+    assert history.choices.children == () and "ask in other words" in history.status.value
+
+
+def test_a_typed_question_nothing_fits_is_said_and_kept_unanswered():
+    """No match: the student reads that the patient did not understand, and the transcript keeps the question."""
+    example = recall_examples.typed_with(BOOK, "none")
+    app = recall_app()
+    app.history.ask_box.value = example["text"]
+    assert "The patient did not understand" in app.history.status.value and app.session.asked == []
+    assert f"“{example['text']}” (no answer: the patient did not understand" in shown_text(app.history.transcript.value)
+    app.history.ask_button.click()  # Ask with an empty box right after a question: nothing more to say
+    assert "The patient did not understand" in app.history.status.value
+    app.history.ask_button.click()
+    assert "Type a question first." in app.history.status.value and app.log.lines == []
+
+
+def test_typed_text_reaches_the_page_as_inert_text():
+    """A typed question full of markup is shown escaped in the status line and the transcript."""
+    app = recall_app()
+    payload = '<img src=x onerror="window.__pwned=1"> did it <b>pop</b>?'
+    app.history.ask_box.value = payload
+    for value in (app.history.status.value, app.history.transcript.value):
+        assert "<img" not in value and "<b>pop" not in value
+    assert text_html(payload) in app.history.transcript.value
+
+
+def test_after_submit_the_recall_controls_are_locked_and_the_feedback_separates_unaided_questions():
+    """Submitting locks the box, Ask and Show question list; the expert path marks what was found unaided."""
+    examples = recall_examples.clear_key_questions(BOOK, CASE_ID)[:2]
+    app = recall_app()
+    for example in examples:
+        app.history.ask_box.value = example["text"]
+    play_right(app)
+    history = app.history
+    assert history.ask_box.disabled and history.ask_button.disabled and history.show_menu.disabled
+    (item,) = app.session.feedback.section("expert_path")
+    found = [line for line in item.lines if "✓ found unaided:" in line]
+    assert found == [
+        f"{CASE.key_questions.index(e['expected']) + 1}. ✓ found unaided: {BOOK.bank.questions[e['expected']].text.en}"
+        for e in sorted(examples, key=lambda e: CASE.key_questions.index(e["expected"]))
+    ]
+    assert " ".join(item.title.split()) in " ".join(app.feedback.text.split())
+    app.restart_button.click()
+    assert (history.menu.layout.display, history.ask_box.disabled, history.status.value) == ("none", False, "")
+
+
+def test_the_start_page_remembers_how_the_student_takes_the_history(tmp_path):
+    """The mode choice is saved in the store, opens cases in that mode, reopens an untouched case in a new mode and
+    leaves a case under way as it is."""
+    from casebook.progress import ProgressStore
+
+    store = ProgressStore(tmp_path / "progress.sqlite")
+    page = StartPage(BOOK, store)
+    assert page.mode.value == "menu" and page.mode.description == "How do you take the history?"
+    page.picker.play.click()
+    page.mode.value = "recall"
+    assert store.history_mode == "recall" and page.app.session.mode == "recall"  # nothing asked yet: reopened
+    page.app.history.show_menu.click()
+    page.mode.value = "menu"
+    assert page.app.session.mode == "recall" and "the next one uses the new one" in page.mode_note.value
+    page.app.next_button.click()
+    assert page.app.session.mode == "menu"
+    page.close()
+    again = StartPage(BOOK, store)
+    assert again.mode.value == "menu"
+    store.history_mode = "recall"
+    again.close()
+    third = StartPage(BOOK, store)
+    third.picker.play.click()
+    assert third.mode.value == "recall" and third.app.session.mode == "recall"
+
+
+def test_the_recall_view_closes_every_widget_it_built_choices_included():
+    """close() leaves no widget model alive, also with choice buttons on show."""
+    base = live_widgets()
+    app = recall_app()
+    app.history.ask_box.value = recall_examples.typed_with(BOOK, "ambiguous")["text"]
+    assert app.history.choices.children
+    app.close()
+    assert live_widgets() == base

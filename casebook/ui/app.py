@@ -31,6 +31,7 @@ class CaseApp:
         *,
         alias: str = "",
         lang: str = "en",
+        mode: str = "menu",
         case_ids: Sequence[str] | None = None,
         choose_next: Callable[[str], str | None] | None = None,
         on_submit: Sequence[Callable[[CaseSession], None]] = (),
@@ -38,6 +39,7 @@ class CaseApp:
         self.book = book
         self.alias = alias
         self.lang = lang
+        self.mode = mode  # how the history is taken: "menu" or "recall" (casebook.session)
         self.case_ids = list(case_ids) if case_ids is not None else list(book.cases)
         self._choose_next = choose_next or self._next_in_list
         self.on_submit = list(on_submit)
@@ -77,7 +79,7 @@ class CaseApp:
         old_views = self._views()
         if self.session is not None:
             self.session.unsubscribe(self._listener)
-        self.session = CaseSession(self.book, case_id, alias=self.alias, lang=self.lang)
+        self.session = CaseSession(self.book, case_id, alias=self.alias, lang=self.lang, mode=self.mode)
         # The feedback view follows the session first, so after Submit its update leaves the kernel before the
         # updates that lock the other views; the app follows last, so saving the attempt never delays the feedback.
         self.feedback = FeedbackView(self.session, self.log)

@@ -1,23 +1,34 @@
-"""History taking: the questions grouped by topic, one click each, answers building a transcript."""
+"""History taking: the questions grouped by topic, one click each, answers building a transcript; in recall mode the
+student types questions in their own words first and opens the question list only when they choose to."""
 
 from __future__ import annotations
 
 import ipywidgets as w
 
-from ..render import heading_html, transcript_html
-from ..session import CaseSession, Event
+from ..i18n import translator
+from ..render import heading_html, message_html, text_html, transcript_html
+from ..session import CaseSession, Event, SessionError
 from .lifecycle import close_widgets
 from .log_view import ErrorLog
 
-FOLLOWS = frozenset({"ask", "submit", "restart"})  # session events that change what this view shows
+FOLLOWS = frozenset({"ask", "typed", "menu", "submit", "restart"})  # session events that change what this view shows
+WIDE = {"description_width": "initial"}
 
 
 class HistoryView:
-    """Question buttons by topic, a question counter and the transcript; follows the session's events."""
+    """Question buttons by topic, a question counter and the transcript; follows the session's events.
+
+    In recall mode (``session.mode == "recall"``) a labelled text box comes first: Enter (or Ask) puts the typed
+    question to the patient through ``session.ask_typed``. A clear match is asked at once and the transcript shows the
+    student's words and the question they were understood as; an unclear one offers the closest two or three as
+    buttons; when nothing fits the view says so and the transcript keeps the question, unanswered. "Show question list"
+    reveals the topic buttons at any time (``session.open_menu``: later questions no longer count as found unaided).
+    """
 
     def __init__(self, session: CaseSession, log: ErrorLog):
         self.session = session
         self.log = log
+        self.t = translator(session.lang)
         self.buttons: dict[str, w.Button] = {}
         self._asked: set[str] = set()
         self._locked = False
@@ -43,21 +54,162 @@ class HistoryView:
             title = w.HTML(heading_html(topic.title.get(lang), 4))
             title.add_class("cb-topic-title")
             groups.append(w.VBox([title, w.VBox(row, layout=w.Layout(align_items="flex-start"))]))
-        self.widget = w.VBox(
-            [
-                w.HTML(heading_html("1. Take a history", 3)),
-                self.counter,
-                w.GridBox(
-                    groups,
-                    layout=w.Layout(grid_template_columns="repeat(auto-fill, minmax(22em, 1fr))", grid_gap="0 1em"),
-                ),
-                self.transcript,
-            ]
+        self.menu = w.GridBox(
+            groups,
+            layout=w.Layout(grid_template_columns="repeat(auto-fill, minmax(22em, 1fr))", grid_gap="0 1em"),
         )
+        self.menu.add_class("cb-question-list")
+        self.recall = session.mode == "recall"
+        parts = [w.HTML(heading_html("1. Take a history", 3)), self.counter]
+        if self.recall:
+            parts += self._build_recall()
+        parts += [self.menu, self.transcript]
+        self.widget = w.VBox(parts)
         self.widget.add_class("cb-history")
         self._listener = log.guard("updating the history")(self._on_session_event)
         session.subscribe(self._listener)
         self.render()
+
+    # ------------------------------------------------------------ recall mode
+
+    def _build_recall(self) -> list[w.Widget]:
+        """The recall controls: the question box and Ask, the status line, the choices, and Show question list."""
+        t = self.t
+        self.ask_box = w.Text(
+            value="",
+            description=t("Ask the patient…"),
+            placeholder=t("in your own words, then press Enter"),
+            continuous_update=False,
+            style=WIDE,
+            layout=w.Layout(width="40em"),
+        )
+        self.ask_box.add_class("cb-recall-input")
+        self.ask_button = w.Button(description=t("Ask"), icon="comment", tooltip=t("Put your question to the patient"))
+        self.ask_button.add_class("cb-recall-ask")
+        self.status = w.HTML()
+        self.status.add_class("cb-recall-status")
+        self.choices = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        self.choices.add_class("cb-recall-choices")
+        self.show_menu = w.Button(
+            description=t("Show question list"),
+            icon="list",
+            tooltip=t("Show every question; the ones you ask after this no longer count as found unaided"),
+        )
+        self.show_menu.add_class("cb-show-questions")
+        self.menu_note = w.HTML()
+        self.menu_note.add_class("cb-menu-note")
+        self._pending = ""  # typed words waiting for the student to pick one of the choices
+        self._just_asked = False
+        self.ask_box.observe(self.log.guard("asking the patient")(self._on_typed_view_changed), names="value")
+        self.ask_button.on_click(self.log.guard("asking the patient")(self._on_ask_clicked))
+        self.show_menu.on_click(self.log.guard("showing the question list")(self._on_show_menu_clicked))
+        intro = w.HTML(
+            "<style>.cb-app button.cb-choice { white-space: normal; text-align: left; max-width: 100%; "
+            "line-height: 1.3; padding-top: 4px; padding-bottom: 4px; }</style>"
+            + message_html(
+                t(
+                    "Ask the patient your questions in your own words, one at a time. The question list is there "
+                    "when you need it; questions you find before opening it count as found unaided."
+                ),
+                css_class="cb-recall-intro",
+            )
+        )
+        box = w.VBox(
+            [intro, w.HBox([self.ask_box, self.ask_button]), self.status, self.choices, self.show_menu, self.menu_note]
+        )
+        box.add_class("cb-recall")
+        return [box]
+
+    def _on_typed_view_changed(self, change) -> None:
+        text = change["new"]
+        if text.strip():
+            self._just_asked = True
+            self._put(text)
+
+    def _on_ask_clicked(self, _button=None) -> None:
+        text = self.ask_box.value
+        if text.strip():
+            self._put(text)
+        elif not self._just_asked:
+            self.status.value = message_html(self.t("Type a question first."), alert=True, css_class="cb-hint")
+        self._just_asked = False
+
+    def _put(self, text: str) -> None:
+        """Put the typed question to the patient and show what came of it; the box is emptied for the next one."""
+        try:
+            result = self.session.ask_typed(text)
+        except SessionError as e:
+            self.status.value = message_html(str(e), alert=True, css_class="cb-hint")
+            return
+        finally:
+            self.ask_box.value = ""
+        t = self.t
+        questions = self.session.book.bank.questions
+        lang = self.session.lang
+        self._set_choices(())
+        if result.is_clear:
+            said = questions[result.best.question_id].text.get(lang)
+            self._say(t("Understood as: “{question}”").format(question=said))
+        elif result.is_ambiguous:
+            self._pending = " ".join(text.split())
+            self._say(t("Not sure what you meant by “{typed}”. Did you mean one of these?").format(typed=self._pending))
+            self._set_choices(tuple(c.question_id for c in result.choices))
+        else:
+            self._say(
+                t("The patient did not understand “{typed}”: ask in other words, or open the question list.").format(
+                    typed=" ".join(text.split())
+                )
+            )
+
+    def _say(self, text: str) -> None:
+        """A status line screen readers announce politely (not an alert: nothing went wrong)."""
+        self.status.value = f'<p class="cb-recall-said" role="status">{text_html(text)}</p>'
+
+    def _set_choices(self, question_ids: tuple[str, ...]) -> None:
+        """Offer ``question_ids`` as buttons, with a way out; none: remove the offered buttons."""
+        old = list(self.choices.children)
+        buttons = []
+        if question_ids:
+            lang = self.session.lang
+            for qid in question_ids:
+                text = self.session.book.bank.questions[qid].text.get(lang)
+                b = w.Button(
+                    description=text,
+                    tooltip=self.t("Ask: {question}").format(question=text),
+                    layout=w.Layout(width="auto", height="auto"),
+                )
+                b.add_class("cb-choice")
+                b.add_class(f"cb-choice-{qid}")
+                b.on_click(self.log.guard("asking that question")(lambda _b, q=qid: self._on_choice_clicked(q)))
+                buttons.append(b)
+            none = w.Button(description=self.t("None of these"), tooltip=self.t("Ask in other words instead"))
+            none.add_class("cb-choice-none")
+            none.on_click(self.log.guard("clearing the choices")(self._on_none_clicked))
+            buttons.append(none)
+        self.choices.children = buttons
+        close_widgets(*old)
+
+    def _on_choice_clicked(self, question_id: str) -> None:
+        text, self._pending = self._pending, ""
+        self._set_choices(())
+        self.session.ask(question_id, typed=text)
+        said = self.session.book.bank.questions[question_id].text.get(self.session.lang)
+        self._say(self.t("Asked: “{question}”").format(question=said))
+        self.ask_box.focus()
+
+    def _on_none_clicked(self, _button=None) -> None:
+        self._pending = ""
+        self._set_choices(())
+        self._say(self.t("Then ask in other words, or open the question list."))
+        self.ask_box.focus()
+
+    def _on_show_menu_clicked(self, _button=None) -> None:
+        self.session.open_menu()
+        first = next(iter(self.buttons.values()), None)
+        if first is not None:
+            first.focus()
+
+    # ------------------------------------------------------------ both modes
 
     def _on_question_clicked(self, question_id: str) -> None:
         self.session.ask(question_id)
@@ -67,7 +219,8 @@ class HistoryView:
             self.render()
 
     def render(self) -> None:
-        """Mark asked questions, lock the buttons once submitted, update the counter and the transcript.
+        """Mark asked questions, lock the buttons once submitted, update the counter and the transcript; in recall
+        mode show the question list only once opened, and lock the question box once submitted.
 
         Only buttons whose state changed are touched, so a click sends a handful of widget updates, not one per button.
         """
@@ -88,8 +241,34 @@ class HistoryView:
             self._locked = s.submitted
             for b in self.buttons.values():
                 b.disabled = s.submitted
-        self.counter.value = f"<b>Questions asked:</b> {len(s.asked)} of {len(self.buttons)}"
+        counter = f"<b>Questions asked:</b> {len(s.asked)} of {len(self.buttons)}"
+        if self.recall:
+            counter += " · " + text_html(self.t("found unaided: {n}").format(n=len(s.asked_unaided)))
+            self._render_recall()
+        self.counter.value = counter
         self.transcript.value = transcript_html(s.transcript())
+
+    def _render_recall(self) -> None:
+        s = self.session
+        shown = s.menu_open
+        self.menu.layout.display = None if shown else "none"
+        self.show_menu.layout.display = "none" if shown else None
+        self.menu_note.value = (
+            message_html(
+                self.t("Question list open: questions you ask from now on count as asked with help."),
+                css_class="cb-hint",
+            )
+            if shown
+            else ""
+        )
+        for control in (self.ask_box, self.ask_button, self.show_menu):
+            control.disabled = s.submitted
+        if s.submitted or (not s.events or s.events[-1].kind == "restart"):
+            self._pending = ""
+            if self.choices.children:
+                self._set_choices(())
+            if not s.submitted:
+                self.status.value = ""
 
     def close(self) -> None:
         """Stop following the session and close every widget this view built."""

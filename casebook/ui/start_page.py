@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ipywidgets as w
 
+from ..i18n import translator
 from ..model import Casebook
-from ..render import DISCLAIMER, STYLE, text_html
+from ..render import DISCLAIMER, STYLE, message_html, text_html
 from .alias_view import AliasView
 from .app import CaseApp
 from .lifecycle import close_widgets
@@ -40,6 +41,19 @@ class StartPage:
             self.transfer = TransferView(store, self.log, on_import=[self._on_progress_imported])
             self.alias.save.on_click(self.log.guard("preparing your download")(lambda _b: self.transfer.render()))
             parts.append(self.transfer.widget)
+        # How the history is taken (issue 15), remembered with the alias in the progress store's settings.
+        t = translator("en")
+        self.mode = w.RadioButtons(
+            options=[(t("Ask in my own words"), "recall"), (t("Choose from a list"), "menu")],
+            value=(store.history_mode if store is not None else None) or "menu",
+            description=t("How do you take the history?"),
+            style={"description_width": "initial"},
+        )
+        self.mode.add_class("cb-mode")
+        self.mode_note = w.HTML()
+        self.mode_note.add_class("cb-mode-note")
+        self.mode.observe(self.log.guard("changing how you take the history")(self._on_mode_view_changed), "value")
+        parts += [self.mode, self.mode_note]
         self.picker = CasePicker(
             book,
             self._on_case_chosen,
@@ -57,10 +71,31 @@ class StartPage:
             on_submit += [lambda _s: self.transfer.render(), lambda _s: self.alias.render()]  # new count, new link
         alias = (self.store.alias or "") if self.store is not None else ""
         ids = [case_id_ for _, case_id_ in self.picker.cases.options]
-        old, self.app = self.app, CaseApp(self.book, case_id, alias=alias, case_ids=ids, on_submit=on_submit)
+        old, self.app = (
+            self.app,
+            CaseApp(self.book, case_id, alias=alias, mode=self.mode.value, case_ids=ids, on_submit=on_submit),
+        )
         self.case_box.children = [self.app.widget]
         if old is not None:
             old.close()
+
+    def _on_mode_view_changed(self, change) -> None:
+        """Remember the choice; a case not yet started is shown again in the new mode, one under way keeps its own."""
+        mode = change["new"]
+        if self.store is not None:
+            self.store.history_mode = mode
+        self.mode_note.value = ""
+        if self.app is None:
+            return
+        self.app.mode = mode  # Next case opens in the new mode
+        session = self.app.session
+        if session.mode != mode and not session.submitted and len(session.events) == 1:
+            self.app.load_case(session.case.id)
+        elif session.mode != mode:
+            t = translator("en")
+            self.mode_note.value = message_html(
+                t("This case keeps its way of taking the history; the next one uses the new one.")
+            )
 
     def _on_progress_imported(self, _report) -> None:
         self.alias.render()  # the alias may have come from the file, and the count of attempts changed
