@@ -60,7 +60,7 @@ def run_all_again(page, lab, notebook: Path, done_text: str) -> None:
 
 def test_progress_leaves_one_home_and_comes_back_in_a_fresh_one(page, shots, request, lab, scratch, book, tmp_path):
     """Play a case on the start page, click Download my progress (the browser receives the file, holding the attempt),
-    then in a fresh home upload that file in My progress: it says 1 attempt added, and run again it shows the attempt."""
+    then in a fresh home upload that file in My progress: it says 1 attempt added, and run again it shows it."""
     folder = artefact_folder(request.node.name)
     first_home, second_home = tmp_path / "first-session", tmp_path / "second-session"
     start_nb = notebook_in_home("notebooks/00-start-here.ipynb", scratch / "transfer-00-start-here.ipynb", first_home)
