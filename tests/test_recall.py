@@ -12,7 +12,7 @@ import pytest
 import recall_examples
 
 import casebook
-from casebook import progress
+from casebook import progress, seminar
 from casebook.answers import answers_problems, play_answers
 from casebook.attempts import AttemptRecord, TypedQuestion
 from casebook.feedback import evaluate
@@ -351,3 +351,33 @@ def test_a_casebook_that_knows_only_version_1_refuses_a_version_2_store_on_openi
     ):
         ProgressStore(path)
     assert path.read_bytes() == before
+
+
+# ---------------------------------------------------------------- the seminar
+
+
+def test_a_recall_seminar_replaces_the_expert_questions_with_the_class_and_the_expert_path():
+    """In recall mode the key-question steps give way to a class-asks step after the complaint and a class-vs-expert
+    step before the answer; every other step stays; an unknown mode is refused."""
+    menu = [s.kind for s in seminar.seminar_steps(BOOK, CASE)]
+    recall = [s.kind for s in seminar.seminar_steps(BOOK, CASE, mode="recall")]
+    assert menu.count("history") == len(CASE.key_questions)
+    rest = [k for k in menu if k != "history"]
+    assert recall == [rest[0], "recall", *rest[1:-2], "class_path", *rest[-2:]]
+    with pytest.raises(ValueError, match="^unknown seminar mode 'quiz': use one of menu, recall$"):
+        seminar.seminar_steps(BOOK, CASE, mode="quiz")
+
+
+def test_the_class_path_escapes_and_counts_what_the_class_found():
+    """The class-vs-expert html counts the key questions found, and the class's typed words reach it escaped."""
+    example = clear_key_question()
+    s = session()
+    s.ask_typed(example["text"])
+    s.ask_typed('<img src=x onerror="1"> any <b>pets</b>?')
+    html = seminar.class_path_html(s)
+    assert f"The class found 1 of {len(CASE.key_questions)} key questions" in html
+    assert html.count('class="cb-found"') == 1 and html.count('class="cb-missed"') == len(CASE.key_questions) - 1
+    asked = seminar.class_questions_html(s)
+    assert "<img" not in asked and "&lt;img src=x" in asked
+    recall_step = next(x for x in seminar.seminar_steps(BOOK, CASE, mode="recall") if x.kind == "recall")
+    assert seminar.step_html(recall_step, s) == asked and seminar.step_html(recall_step, None) == ""

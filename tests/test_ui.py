@@ -270,10 +270,11 @@ def test_the_start_page_closes_the_case_it_replaces():
     [
         lambda: CompareView(BOOK, initial=tuple(list(BOOK.conditions)[:2])),
         lambda: SeminarView(BOOK, CASE_ID),
+        lambda: SeminarView(BOOK, CASE_ID, mode="recall"),
         lambda: CasePicker(BOOK, lambda _c: None),
         lambda: StartPage(BOOK),
     ],
-    ids=["compare", "seminar", "picker", "start-page"],
+    ids=["compare", "seminar", "seminar-recall", "picker", "start-page"],
 )
 def test_every_view_closes_every_widget_it_built(make):
     """close() leaves no widget model of the view alive."""
@@ -605,3 +606,32 @@ def test_the_recall_view_closes_every_widget_it_built_choices_included():
     assert app.history.choices.children
     app.close()
     assert live_widgets() == base
+
+
+def test_in_a_recall_seminar_the_teacher_types_the_class_questions_and_the_class_meets_the_expert_path():
+    """Recall seminar: the box shows on the class-asks step, typed questions and answers reach the stage, the
+    expert-path step marks what the class found and tells the rest; Start over and menu mode start afresh."""
+    example = recall_examples.clear_key_questions(BOOK, CASE_ID)[0]
+    view = SeminarView(BOOK, CASE_ID, mode="recall")
+    kinds = [s.kind for s in view.steps]
+    assert view.recall_area.layout.display == "none" and "history" not in kinds
+    view.next.click()
+    assert view.steps[view.shown - 1].kind == "recall" and view.recall_area.layout.display is None
+    view.recall_box.ask_box.value = example["text"]
+    stage = shown_text(view.stage.value)
+    assert f"“{example['text']}” → {BOOK.bank.questions[example['expected']].text.en}" in stage
+    assert " ".join(CASE.answers[example["expected"]].text.en.split()) in stage
+    view.step(kinds.index("class_path") + 1 - view.shown)
+    assert view.recall_area.layout.display == "none"
+    stage = shown_text(view.stage.value)
+    n = CASE.key_questions.index(example["expected"]) + 1
+    assert f"✓ {n}. {BOOK.bank.questions[example['expected']].text.en} — the class asked it" in stage
+    assert f"The class found 1 of {len(CASE.key_questions)} key questions" in stage
+    missed = next(q for q in CASE.key_questions if q != example["expected"])
+    answer = " ".join(CASE.answers[missed].text.en.split())
+    assert f"{BOOK.bank.questions[missed].text.en} — not asked; the patient would have said: “{answer}”" in stage
+    view.restart.click()
+    assert view.session.asked == [] and view.shown == 1
+    view.mode.value = "menu"
+    assert view.session is None and view.recall_area.children == () and "history" in [s.kind for s in view.steps]
+    assert view.log.lines == []

@@ -73,23 +73,11 @@ class HistoryView:
     # ------------------------------------------------------------ recall mode
 
     def _build_recall(self) -> list[w.Widget]:
-        """The recall controls: the question box and Ask, the status line, the choices, and Show question list."""
+        """The recall controls: an intro, the question box (RecallBox), Show question list and its note."""
         t = self.t
-        self.ask_box = w.Text(
-            value="",
-            description=t("Ask the patient…"),
-            placeholder=t("in your own words, then press Enter"),
-            continuous_update=False,
-            style=WIDE,
-            layout=w.Layout(width="40em"),
-        )
-        self.ask_box.add_class("cb-recall-input")
-        self.ask_button = w.Button(description=t("Ask"), icon="comment", tooltip=t("Put your question to the patient"))
-        self.ask_button.add_class("cb-recall-ask")
-        self.status = w.HTML()
-        self.status.add_class("cb-recall-status")
-        self.choices = w.HBox(layout=w.Layout(flex_flow="row wrap"))
-        self.choices.add_class("cb-recall-choices")
+        self.recall_box = RecallBox(self.session, self.log)
+        self.ask_box, self.ask_button = self.recall_box.ask_box, self.recall_box.ask_button
+        self.status, self.choices = self.recall_box.status, self.recall_box.choices
         self.show_menu = w.Button(
             description=t("Show question list"),
             icon="list",
@@ -98,15 +86,9 @@ class HistoryView:
         self.show_menu.add_class("cb-show-questions")
         self.menu_note = w.HTML()
         self.menu_note.add_class("cb-menu-note")
-        self._pending = ""  # typed words waiting for the student to pick one of the choices
-        self._just_asked = False
-        self.ask_box.observe(self.log.guard("asking the patient")(self._on_typed_view_changed), names="value")
-        self.ask_button.on_click(self.log.guard("asking the patient")(self._on_ask_clicked))
         self.show_menu.on_click(self.log.guard("showing the question list")(self._on_show_menu_clicked))
         intro = w.HTML(
-            "<style>.cb-app button.cb-choice { white-space: normal; text-align: left; max-width: 100%; "
-            "line-height: 1.3; padding-top: 4px; padding-bottom: 4px; }</style>"
-            + message_html(
+            message_html(
                 t(
                     "Ask the patient your questions in your own words, one at a time. The question list is there "
                     "when you need it; questions you find before opening it count as found unaided."
@@ -114,94 +96,9 @@ class HistoryView:
                 css_class="cb-recall-intro",
             )
         )
-        box = w.VBox(
-            [intro, w.HBox([self.ask_box, self.ask_button]), self.status, self.choices, self.show_menu, self.menu_note]
-        )
+        box = w.VBox([intro, self.recall_box.widget, self.show_menu, self.menu_note])
         box.add_class("cb-recall")
         return [box]
-
-    def _on_typed_view_changed(self, change) -> None:
-        text = change["new"]
-        if text.strip():
-            self._just_asked = True
-            self._put(text)
-
-    def _on_ask_clicked(self, _button=None) -> None:
-        text = self.ask_box.value
-        if text.strip():
-            self._put(text)
-        elif not self._just_asked:
-            self.status.value = message_html(self.t("Type a question first."), alert=True, css_class="cb-hint")
-        self._just_asked = False
-
-    def _put(self, text: str) -> None:
-        """Put the typed question to the patient and show what came of it; the box is emptied for the next one."""
-        try:
-            result = self.session.ask_typed(text)
-        except SessionError as e:
-            self.status.value = message_html(str(e), alert=True, css_class="cb-hint")
-            return
-        finally:
-            self.ask_box.value = ""
-        t = self.t
-        questions = self.session.book.bank.questions
-        lang = self.session.lang
-        self._set_choices(())
-        if result.is_clear:
-            said = questions[result.best.question_id].text.get(lang)
-            self._say(t("Understood as: “{question}”").format(question=said))
-        elif result.is_ambiguous:
-            self._pending = " ".join(text.split())
-            self._say(t("Not sure what you meant by “{typed}”. Did you mean one of these?").format(typed=self._pending))
-            self._set_choices(tuple(c.question_id for c in result.choices))
-        else:
-            self._say(
-                t("The patient did not understand “{typed}”: ask in other words, or open the question list.").format(
-                    typed=" ".join(text.split())
-                )
-            )
-
-    def _say(self, text: str) -> None:
-        """A status line screen readers announce politely (not an alert: nothing went wrong)."""
-        self.status.value = f'<p class="cb-recall-said" role="status">{text_html(text)}</p>'
-
-    def _set_choices(self, question_ids: tuple[str, ...]) -> None:
-        """Offer ``question_ids`` as buttons, with a way out; none: remove the offered buttons."""
-        old = list(self.choices.children)
-        buttons = []
-        if question_ids:
-            lang = self.session.lang
-            for qid in question_ids:
-                text = self.session.book.bank.questions[qid].text.get(lang)
-                b = w.Button(
-                    description=text,
-                    tooltip=self.t("Ask: {question}").format(question=text),
-                    layout=w.Layout(width="auto", height="auto"),
-                )
-                b.add_class("cb-choice")
-                b.add_class(f"cb-choice-{qid}")
-                b.on_click(self.log.guard("asking that question")(lambda _b, q=qid: self._on_choice_clicked(q)))
-                buttons.append(b)
-            none = w.Button(description=self.t("None of these"), tooltip=self.t("Ask in other words instead"))
-            none.add_class("cb-choice-none")
-            none.on_click(self.log.guard("clearing the choices")(self._on_none_clicked))
-            buttons.append(none)
-        self.choices.children = buttons
-        close_widgets(*old)
-
-    def _on_choice_clicked(self, question_id: str) -> None:
-        text, self._pending = self._pending, ""
-        self._set_choices(())
-        self.session.ask(question_id, typed=text)
-        said = self.session.book.bank.questions[question_id].text.get(self.session.lang)
-        self._say(self.t("Asked: “{question}”").format(question=said))
-        self.ask_box.focus()
-
-    def _on_none_clicked(self, _button=None) -> None:
-        self._pending = ""
-        self._set_choices(())
-        self._say(self.t("Then ask in other words, or open the question list."))
-        self.ask_box.focus()
 
     def _on_show_menu_clicked(self, _button=None) -> None:
         self.session.open_menu()
@@ -253,6 +150,7 @@ class HistoryView:
         shown = s.menu_open
         self.menu.layout.display = None if shown else "none"
         self.show_menu.layout.display = "none" if shown else None
+        self.show_menu.disabled = s.submitted
         self.menu_note.value = (
             message_html(
                 self.t("Question list open: questions you ask from now on count as asked with help."),
@@ -261,9 +159,148 @@ class HistoryView:
             if shown
             else ""
         )
-        for control in (self.ask_box, self.ask_button, self.show_menu):
-            control.disabled = s.submitted
-        if s.submitted or (not s.events or s.events[-1].kind == "restart"):
+        self.recall_box.render()
+
+    def close(self) -> None:
+        """Stop following the session and close every widget this view built."""
+        self.session.unsubscribe(self._listener)
+        close_widgets(self.widget)
+
+
+class RecallBox:
+    """Free recall's question box: a labelled text box (Enter asks) and Ask, a status line, and the closest questions as
+    buttons when the words are unclear; each typed question goes to ``session.ask_typed`` (the session must be in
+    recall mode). Used by the history view and by the seminar, where the teacher types the class's questions.
+
+    ``label``: the text box's label (default "Ask the patient…"); ``has_list``: whether a question list is there to
+    open (the seminar has none). The box follows nothing on its own: its owner calls ``render()`` after the session's
+    events (it locks itself once submitted and clears its choices on restart).
+    """
+
+    def __init__(self, session: CaseSession, log: ErrorLog, label: str | None = None, has_list: bool = True):
+        self.session = session
+        self.log = log
+        self.has_list = has_list
+        self.t = t = translator(session.lang)
+        self.ask_box = w.Text(
+            value="",
+            description=label or t("Ask the patient…"),
+            placeholder=t("in your own words, then press Enter"),
+            continuous_update=False,
+            style=WIDE,
+            layout=w.Layout(width="40em"),
+        )
+        self.ask_box.add_class("cb-recall-input")
+        self.ask_button = w.Button(description=t("Ask"), icon="comment", tooltip=t("Put the question to the patient"))
+        self.ask_button.add_class("cb-recall-ask")
+        self.status = w.HTML()
+        self.status.add_class("cb-recall-status")
+        self.choices = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        self.choices.add_class("cb-recall-choices")
+        self._pending = ""  # typed words waiting for a pick among the choices
+        self._just_asked = False
+        self.ask_box.observe(log.guard("asking the patient")(self._on_typed_view_changed), names="value")
+        self.ask_button.on_click(log.guard("asking the patient")(self._on_ask_clicked))
+        style = w.HTML(
+            "<style>.cb-recall-choices button.cb-choice { white-space: normal; text-align: left; max-width: 100%; "
+            "line-height: 1.3; padding-top: 4px; padding-bottom: 4px; }</style>"
+        )
+        self.widget = w.VBox([style, w.HBox([self.ask_box, self.ask_button]), self.status, self.choices])
+        self.widget.add_class("cb-recall-box")
+
+    def _on_typed_view_changed(self, change) -> None:
+        text = change["new"]
+        if text.strip():
+            self._just_asked = True
+            self.put(text)
+
+    def _on_ask_clicked(self, _button=None) -> None:
+        text = self.ask_box.value
+        if text.strip():
+            self.put(text)
+        elif not self._just_asked:
+            self.status.value = message_html(self.t("Type a question first."), alert=True, css_class="cb-hint")
+        self._just_asked = False
+
+    def put(self, text: str) -> None:
+        """Put the typed question to the patient and show what came of it; the box is emptied for the next one."""
+        try:
+            result = self.session.ask_typed(text)
+        except SessionError as e:
+            self.status.value = message_html(str(e), alert=True, css_class="cb-hint")
+            return
+        finally:
+            self.ask_box.value = ""
+        t = self.t
+        words = " ".join(text.split())
+        self._set_choices(())
+        if result.is_clear:
+            self._say(t("Understood as: “{question}”").format(question=self._question(result.best.question_id)))
+        elif result.is_ambiguous:
+            self._pending = words
+            self._say(t("Not sure what you meant by “{typed}”. Did you mean one of these?").format(typed=words))
+            self._set_choices(tuple(c.question_id for c in result.choices))
+        elif self.has_list:
+            self._say(
+                t("The patient did not understand “{typed}”: ask in other words, or open the question list.").format(
+                    typed=words
+                )
+            )
+        else:
+            self._say(t("The patient did not understand “{typed}”: ask in other words.").format(typed=words))
+
+    def _question(self, question_id: str) -> str:
+        return self.session.book.bank.questions[question_id].text.get(self.session.lang)
+
+    def _say(self, text: str) -> None:
+        """A status line screen readers announce politely (not an alert: nothing went wrong)."""
+        self.status.value = f'<p class="cb-recall-said" role="status">{text_html(text)}</p>'
+
+    def _set_choices(self, question_ids: tuple[str, ...]) -> None:
+        """Offer ``question_ids`` as buttons, with a way out; none: remove the offered buttons."""
+        old = list(self.choices.children)
+        buttons = []
+        for qid in question_ids:
+            text = self._question(qid)
+            b = w.Button(
+                description=text,
+                tooltip=self.t("Ask: {question}").format(question=text),
+                layout=w.Layout(width="auto", height="auto"),
+            )
+            b.add_class("cb-choice")
+            b.add_class(f"cb-choice-{qid}")
+            b.on_click(self.log.guard("asking that question")(lambda _b, q=qid: self._on_choice_clicked(q)))
+            buttons.append(b)
+        if buttons:
+            none = w.Button(description=self.t("None of these"), tooltip=self.t("Ask in other words instead"))
+            none.add_class("cb-choice-none")
+            none.on_click(self.log.guard("clearing the choices")(self._on_none_clicked))
+            buttons.append(none)
+        self.choices.children = buttons
+        close_widgets(*old)
+
+    def _on_choice_clicked(self, question_id: str) -> None:
+        text, self._pending = self._pending, ""
+        self._set_choices(())
+        self.session.ask(question_id, typed=text)
+        self._say(self.t("Asked: “{question}”").format(question=self._question(question_id)))
+        self.ask_box.focus()
+
+    def _on_none_clicked(self, _button=None) -> None:
+        self._pending = ""
+        self._set_choices(())
+        self._say(
+            self.t("Then ask in other words, or open the question list.")
+            if self.has_list
+            else self.t("Then ask in other words.")
+        )
+        self.ask_box.focus()
+
+    def render(self) -> None:
+        """Lock the box once the case is submitted; after a restart, clear the choices and the status line."""
+        s = self.session
+        self.ask_box.disabled = self.ask_button.disabled = s.submitted
+        if s.submitted or (s.events and s.events[-1].kind == "restart"):
             self._pending = ""
             if self.choices.children:
                 self._set_choices(())
@@ -271,6 +308,5 @@ class HistoryView:
                 self.status.value = ""
 
     def close(self) -> None:
-        """Stop following the session and close every widget this view built."""
-        self.session.unsubscribe(self._listener)
+        """Close every widget of the box."""
         close_widgets(self.widget)

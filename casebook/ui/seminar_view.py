@@ -5,11 +5,19 @@ from __future__ import annotations
 import ipywidgets as w
 
 from ..compare import comparison_html, comparison_table
+from ..i18n import translator
 from ..model import Casebook
 from ..render import STYLE, heading_html, text_html
-from ..seminar import SeminarStep, compare_ids, seminar_steps
+from ..seminar import SeminarStep, compare_ids, seminar_steps, step_html
+from ..session import CaseSession, Event
+from .history_view import RecallBox
 from .lifecycle import close_widgets
 from .log_view import ErrorLog
+
+LARGE_INPUT = (
+    "<style>.cb-seminar .cb-recall-input input, .cb-seminar .cb-recall-box button, .cb-seminar .cb-recall-status "
+    "{ font-size: 22px; } .cb-seminar .cb-recall-input input { height: 1.8em; }</style>"
+)
 
 
 class SeminarView:
@@ -17,12 +25,28 @@ class SeminarView:
 
     When Next reveals the last step (or Back the first) the button is disabled, so the keyboard focus moves to the
     control that still makes sense (Start over, or Next) instead of dropping to the page body.
+
+    ``mode`` "recall" (a choice on the page too): instead of the expert's questions, the teacher types the class's
+    questions into a box under the stage while the class-asks step is the latest shown; a later step sets what the
+    class found beside the expert path. Start over, another case or another mode starts a fresh class session.
     """
 
-    def __init__(self, book: Casebook, case_id: str, lang: str = "en"):
+    def __init__(self, book: Casebook, case_id: str, lang: str = "en", mode: str = "menu"):
         self.book = book
         self.lang = lang
+        self.t = t = translator(lang)
         self.log = ErrorLog()
+        self.session: CaseSession | None = None
+        self.recall_box: RecallBox | None = None
+        self.mode = w.RadioButtons(
+            options=[(t("The class asks in its own words"), "recall"), (t("Reveal the expert's questions"), "menu")],
+            value=mode,
+            description=t("How does the class take the history?"),
+            style={"description_width": "initial"},
+        )
+        self.mode.add_class("cb-seminar-mode")
+        self.recall_area = w.VBox()
+        self.recall_area.add_class("cb-seminar-recall")
         self.case_choice = w.Dropdown(
             options=[(c.title.get(lang), c.id) for c in book.cases.values()],
             value=case_id,
@@ -46,15 +70,20 @@ class SeminarView:
         self.stage = w.HTML()
         self.stage.add_class("cb-seminar-stage")
         self.case_choice.observe(self.log.guard("changing the case")(self._on_case_view_changed), names="value")
+        self.mode.observe(
+            self.log.guard("changing how the class takes the history")(self._on_mode_view_changed), "value"
+        )
         self.next.on_click(self.log.guard("revealing the next step")(self._on_next_clicked))
         self.back.on_click(self.log.guard("going back a step")(self._on_back_clicked))
         self.restart.on_click(self.log.guard("starting over")(self._on_restart_clicked))
         self.widget = w.VBox(
             [
-                w.HTML(STYLE),
+                w.HTML(STYLE + LARGE_INPUT),
                 self.case_choice,
+                self.mode,
                 w.HBox([self.back, self.next, self.restart, self.progress]),
                 self.stage,
+                self.recall_area,
                 self.log.widget,
             ]
         )
@@ -70,11 +99,34 @@ class SeminarView:
             ["Key features", *[f"Told apart from {self.book.condition_name(i, self.lang)}" for i in ids[1:]]]
         ]
         self.steps: list[SeminarStep] = [
-            *seminar_steps(self.book, case, self.lang),
+            *seminar_steps(self.book, case, self.lang, self.mode.value),
             SeminarStep("compare", "Side by side", heading_html("Side by side", 3) + comparison_html(table)),
         ]
+        self._start_class_session(case_id)
         self.shown = 1
         self.render()
+
+    def _start_class_session(self, case_id: str) -> None:
+        """A fresh recall-mode session and question box for the class (recall mode), or none (menu mode)."""
+        if self.session is not None:
+            self.session.unsubscribe(self._listener)
+        old = self.recall_box
+        self.session = self.recall_box = None
+        if self.mode.value == "recall":
+            self.session = CaseSession(self.book, case_id, lang=self.lang, mode="recall")
+            self._listener = self.log.guard("showing the class's question")(self._on_session_event)
+            self.session.subscribe(self._listener)
+            self.recall_box = RecallBox(self.session, self.log, label=self.t("The class asks…"), has_list=False)
+        self.recall_area.children = [self.recall_box.widget] if self.recall_box is not None else []
+        if old is not None:
+            old.close()
+
+    def _on_session_event(self, event: Event) -> None:
+        if event.kind in ("ask", "typed"):
+            self.render()
+
+    def _on_mode_view_changed(self, change) -> None:
+        self.load(self.case_choice.value)
 
     def _on_case_view_changed(self, change) -> None:
         self.load(change["new"])
@@ -83,6 +135,8 @@ class SeminarView:
         self.step(+1)
         if self.next.disabled:
             self.restart.focus()
+        elif self.recall_box is not None and self.steps[self.shown - 1].kind == "recall":
+            self.recall_box.ask_box.focus()  # the teacher types the class's first question
 
     def _on_back_clicked(self, _button=None) -> None:
         self.step(-1)
@@ -90,6 +144,8 @@ class SeminarView:
             self.next.focus()
 
     def _on_restart_clicked(self, _button=None) -> None:
+        if self.session is not None:
+            self._start_class_session(self.session.case.id)
         self.step(-len(self.steps))
 
     def step(self, delta: int) -> None:
@@ -99,9 +155,11 @@ class SeminarView:
 
     def render(self) -> None:
         blocks = "".join(
-            f'<section class="cb-seminar-step cb-step-{text_html(s.kind)}">{s.html}</section>'
+            f'<section class="cb-seminar-step cb-step-{text_html(s.kind)}">{step_html(s, self.session)}</section>'
             for s in self.steps[: self.shown]
         )
+        asking = self.steps[self.shown - 1].kind == "recall"
+        self.recall_area.layout.display = None if asking and self.recall_box is not None else "none"
         self.stage.value = f'<div class="cb-app cb-large">{blocks}</div>'
         self.progress.value = (
             f"<b>Step {self.shown} of {len(self.steps)}</b>: {text_html(self.steps[self.shown - 1].title)}"
@@ -110,5 +168,7 @@ class SeminarView:
         self.back.disabled = self.shown <= 1
 
     def close(self) -> None:
-        """Close every widget this view built."""
+        """Stop following the class's session and close every widget this view built."""
+        if self.session is not None:
+            self.session.unsubscribe(self._listener)
         close_widgets(self.widget)
