@@ -25,6 +25,14 @@ BROKEN_FILE = "handed-in-by-mistake.jsonl"
 BROKEN_LINE_STUDENT = 13  # this student's file gets one cut-off line: line 3, or the last line when there are fewer
 BROKEN_LINE_NUMBER = 3
 DEMO_STUDENT = "demo-student-07"  # the made-up student the progress notebook shows on a fresh store
+# Questions simulated students type that no bank question asks (recall mode: the patient does not understand).
+OFF_BANK_QUESTIONS = (
+    "Do you have any pets?",
+    "What do you do for fun?",
+    "How many children do you have?",
+    "Do you like your job?",
+    "Have you been abroad this year?",
+)
 
 README = """# Made-up class data (demo)
 
@@ -33,8 +41,11 @@ README = """# Made-up class data (demo)
 `python -m casebook.demo --out casebook/demo/class` generated them (seed {seed}) by playing the bundled cases with
 {students} simulated students (`demo-student-01` … `demo-student-{students:02d}`), each with their own made-up skill,
 through the real session and feedback engine. The simulated students make realistic mistakes: they confuse a case
-with its look-alike conditions, skip key and red-flag questions, and sometimes choose an unsafe next step. Every
-record carries `"demo": true`.
+with its look-alike conditions, skip key and red-flag questions, and sometimes choose an unsafe next step. Some
+prefer to take the history in their own words (recall mode): they type questions (now and then too short, misspelt
+or about something the bank does not ask), find fewer key questions unaided, and often open the question list to
+add more. Their confidence rises with skill and with being right, and most are somewhat over-confident, so the
+calibration figures have something to show. Every record carries `"demo": true`.
 
 Two problems are planted on purpose, so the class dashboard (`notebooks/teacher/01-class-dashboard.ipynb`) and
 `casebook report` show their problem report:
@@ -83,12 +94,69 @@ def _pick_wrong(rng: random.Random, book: Casebook, case: Case) -> str:
     return rng.choice(others) if others else case.diagnosis
 
 
+def _typed_words(rng: random.Random, book: Casebook, question_id: str) -> str:
+    """How a simulated student types a bank question: one of its phrasings or its text, now and then cut down to a
+    keyword (often unclear) or with two letters swapped (a typo)."""
+    q = book.bank.questions[question_id]
+    keywords = list(q.words_for("keywords", "en"))
+    roll = rng.random()
+    if keywords and roll < 0.12:
+        return rng.choice(keywords) + "?"
+    text = rng.choice([*q.words_for("phrasings", "en"), q.text.en])
+    if roll > 0.88:
+        words = text.split()
+        long = [i for i, w in enumerate(words) if len(w) > 5]
+        if long:
+            i = rng.choice(long)
+            j = rng.randrange(1, len(words[i]) - 2)
+            w = words[i]
+            words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
+            text = " ".join(words)
+    return text
+
+
+def _take_history_in_own_words(
+    rng: random.Random, s: CaseSession, clock: _Clock, wanted: list[str], extras: list[str], skill: float
+) -> list[str]:
+    """Recall mode: type the questions that come to mind (fewer key ones than a list would cue, and a question or two
+    the bank does not ask), pick among unclear matches, then perhaps open the list; returns what is left to ask."""
+    recalled = [q for q in wanted if rng.random() < 0.55 + 0.35 * skill]
+    typed = recalled + extras[: rng.randint(0, len(extras))]
+    rng.shuffle(typed)
+    if rng.random() < 0.6:
+        typed.insert(rng.randrange(len(typed) + 1), rng.choice(OFF_BANK_QUESTIONS))
+    for qid in typed:
+        clock.tick(rng, 10, 40)
+        text = qid if qid in OFF_BANK_QUESTIONS else _typed_words(rng, s.book, qid)
+        result = s.ask_typed(text)
+        choices = [c.question_id for c in result.choices]
+        if result.is_ambiguous and qid in choices and rng.random() < 0.85:
+            clock.tick(rng, 3, 10)
+            s.ask(qid, typed=result.query)
+    if rng.random() < 0.85 - 0.4 * skill:  # the weaker the student, the likelier the list
+        clock.tick(rng, 5, 20)
+        s.open_menu()
+        return [q for q in wanted if q not in s.asked]
+    return []
+
+
 def play_attempt(
-    rng: random.Random, book: Casebook, case: Case, alias: str, skill: float, start: float, attempt_id: str
+    rng: random.Random,
+    book: Casebook,
+    case: Case,
+    alias: str,
+    skill: float,
+    start: float,
+    attempt_id: str,
+    mode: str = "menu",
+    bias: float = 8.0,
 ) -> AttemptRecord:
-    """One simulated attempt through the real CaseSession; returns its attempt record (marked demo)."""
+    """One simulated attempt through the real CaseSession; returns its attempt record (marked demo).
+
+    ``mode``: how the history is taken ("menu" or "recall"); ``bias``: the student's over-confidence in points.
+    """
     clock = _Clock(start)
-    s = CaseSession(book, case, alias=alias, clock=clock)
+    s = CaseSession(book, case, alias=alias, clock=clock, mode=mode)
     s.attempt_id = attempt_id
     bank = book.bank
     difficulty_shift = {"introductory": 0.12, "intermediate": 0.0, "advanced": -0.15}.get(case.difficulty, 0.0)
@@ -97,8 +165,11 @@ def play_attempt(
     wanted = [q for q in case.key_questions if rng.random() < (p_key - 0.12 if q in red_flags else p_key)]
     others = [q for q in bank.questions if q not in case.key_questions]
     extras = rng.sample(others, k=min(len(others), rng.randint(1, 4 + int(6 * (1 - skill)))))
-    order = wanted + extras
-    rng.shuffle(order)
+    if mode == "recall":
+        order = _take_history_in_own_words(rng, s, clock, wanted, extras, skill)
+    else:
+        order = wanted + extras
+        rng.shuffle(order)
     for qid in order:
         clock.tick(rng, 6, 35)
         s.ask(qid)
@@ -110,7 +181,7 @@ def play_attempt(
     if inv_pool and rng.random() < 0.5:
         clock.tick(rng, 15, 60)
         s.investigate(rng.choice(inv_pool))
-    key_share = len(wanted) / len(case.key_questions) if case.key_questions else 1.0
+    key_share = len(set(s.asked) & set(case.key_questions)) / len(case.key_questions) if case.key_questions else 1.0
     p_right = min(0.95, max(0.05, 0.25 + 0.55 * skill + 0.3 * key_share + difficulty_shift - 0.2))
     lookalikes = [
         d.condition for d in case.differential if d.condition in book.conditions and d.condition != case.diagnosis
@@ -126,7 +197,9 @@ def play_attempt(
         if spare and len(ranked) < 3 and rng.random() < 0.4:
             ranked.append(rng.choice(spare))
     clock.tick(rng, 30, 120)
-    confidence = int(max(10, min(95, round(rng.gauss(45 + 40 * skill, 12)))))
+    right = ranked[0] == case.diagnosis
+    feel = 38 + 32 * skill + (8 if right else -4) + bias + rng.gauss(0, 12)  # a sense of being right, and a bias
+    confidence = int(5 * round(max(5, min(100, feel)) / 5))  # the form offers 0-100 in steps of 5
     s.diagnose(ranked, confidence)
     roll = rng.random()
     correct = [j.step for j in case.correct_steps]
@@ -151,6 +224,8 @@ def student_attempts(rng: random.Random, book: Casebook, number: int) -> list[At
     """All attempts of one simulated student, oldest first: a subset of the cases (never all), some retried."""
     alias = f"demo-student-{number:02d}"
     skill = rng.uniform(0.25, 0.95)
+    recall_share = rng.choice((0.0, 0.2, 0.6, 0.9))  # how often this student asks in their own words
+    bias = rng.gauss(8, 9)  # most students are somewhat over-confident, a few under-confident
     case_ids = sorted(book.cases)
     n = len(case_ids)
     how_many = n if n == 1 else rng.randint(max(1, math.ceil(n * 0.3)), n - 1)
@@ -164,8 +239,10 @@ def student_attempts(rng: random.Random, book: Casebook, number: int) -> list[At
     records = []
     for i, (cid, start) in enumerate(zip(plan, starts, strict=True), start=1):
         skill_now = min(0.98, skill + 0.1 * i / len(plan))  # a little better towards the end of the course
+        mode = "recall" if rng.random() < recall_share else "menu"
+        attempt_id = f"demo-{number:02d}-{i:03d}"
         records.append(
-            play_attempt(rng, book, book.cases[cid], alias, skill_now, round(start, 3), f"demo-{number:02d}-{i:03d}")
+            play_attempt(rng, book, book.cases[cid], alias, skill_now, round(start, 3), attempt_id, mode, bias)
         )
     return records
 

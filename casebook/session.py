@@ -28,6 +28,20 @@ TYPED_MAX = 200  # characters of one typed question (recall mode)
 NOT_UNDERSTOOD = N_("(no answer: the patient did not understand; ask in other words)")
 
 
+def _match_details(result) -> dict[str, Any]:
+    """What an event keeps of a MatchResult: the verdict, the words scored, each candidate's id, score and kind of
+    bank text it matched on (phrasing, keyword or text: what a teacher improving the bank's phrasings needs), and the
+    choices offered. The typed words and the language are in the event and the record already."""
+    return {
+        "status": result.status,
+        "words": list(result.words),
+        "candidates": [
+            {"question_id": c.question_id, "score": c.score, "matched_on": c.matched_on} for c in result.candidates
+        ],
+        "choices": [c.question_id for c in result.choices],
+    }
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     """One line of the history transcript: the bank question asked (None when nothing fitted the student's words),
@@ -106,6 +120,11 @@ class CaseSession:
     # ------------------------------------------------------------ actions
 
     @property
+    def t(self):
+        """The translator of the session's language (``lang``): the views and feedback show their words through it."""
+        return translator(self.lang)
+
+    @property
     def submitted(self) -> bool:
         return self.feedback is not None
 
@@ -163,7 +182,7 @@ class CaseSession:
                 )
             )
         result = match(self.book.bank, text, lang=self.lang if self.lang in languages() else "en")
-        details = result.as_dict()
+        details = _match_details(result)
         if result.is_clear:
             qid = result.best.question_id
             self.typed.append(TypedQuestion(text, "clear", qid))
