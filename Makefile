@@ -13,7 +13,7 @@ PORT ?= 8888
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := test
-.PHONY: install lab test test-fast lint format lock binder-link validate seminar bench chromium notebooks clean \
+.PHONY: install lab test test-fast lint format lock binder-link validate seminar bench chromium notebooks clean i18n \
 	hub hub-demo hub-users hub-users-remove hub-stop
 
 $(STAMP): pyproject.toml $(LOCK)
@@ -59,6 +59,9 @@ lint: $(STAMP) ## ruff: lint and formatting (make format rewrites the files)
 
 format: $(STAMP) ## ruff format the code in place
 	$(VENV)/bin/ruff format casebook tests benchmarks deploy conftest.py .ci
+
+i18n: $(STAMP) ## extract the UI strings to casebook/locale/casebook.pot, update the nb and da .po files, compile the .mo
+	$(PY) tools/i18n_catalogues.py update
 
 validate: $(STAMP) ## validate the bundled cases
 	$(VENV)/bin/casebook validate
