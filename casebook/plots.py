@@ -246,8 +246,20 @@ def thoroughness_by_case(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     t = table.sort_values("case_id", ascending=False).reset_index(drop=True)
     y = list(range(len(t)))
     height = 0.4
-    ax.barh([v + height / 2 for v in y], t["menu_thoroughness"].fillna(0), height, color="#ef6c00", label="menu")
-    ax.barh([v - height / 2 for v in y], t["recall_thoroughness"].fillna(0), height, color="#6a1b9a", label="recall")
+    ax.barh(
+        [v + height / 2 for v in y],
+        t["menu_thoroughness"].fillna(0),
+        height,
+        color="#ef6c00",
+        label="from the list (menu mode)",
+    )
+    ax.barh(
+        [v - height / 2 for v in y],
+        t["recall_thoroughness"].fillna(0),
+        height,
+        color="#6a1b9a",
+        label="unaided (recall mode)",
+    )
     ax.set_yticks(y, list(t["case_id"]), fontsize=8)
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of key questions (mean over attempts)")
