@@ -9,22 +9,32 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import authoring, handout, matcher, report, transfer
-from .console import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, format_problems, load_or_report, table
-from .model import SETTINGS
+from .console import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    add_lang_option,
+    command_translator,
+    format_problems,
+    load_or_report,
+    table,
+)
+from .model import setting_label
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    return authoring.run_validate(args.paths, strict=args.strict)
+    return authoring.run_validate(args.paths, strict=args.strict, lang=command_translator(args))
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    book = load_or_report(args.cases)
+    t = command_translator(args)
+    book = load_or_report(args.cases, t)
     if book is None:
         return EXIT_PROBLEMS
     rows = [
         {
             "id": c.id,
-            "title": c.title.en,
+            "title": c.title.get(t.lang),
             "diagnosis": c.diagnosis,
             "difficulty": c.difficulty,
             "setting": c.setting,
@@ -36,23 +46,33 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         for r in rows:
-            r["setting"] = f"{SETTINGS[r['setting']]} ({r['setting']})"
-            r["red_flag"] = "yes" if r["red_flag"] else ""
+            r["setting"] = f"{setting_label(r['setting'], t)} ({r['setting']})"
+            r["red_flag"] = t("yes") if r["red_flag"] else ""
         print(table(rows, ["id", "title", "diagnosis", "difficulty", "setting", "red_flag"]))
-        print(f"\n{len(rows)} cases over {len({r['diagnosis'] for r in rows})} conditions")
+        diagnoses = len({r["diagnosis"] for r in rows})
+        print("\n" + t("{cases} cases over {conditions} conditions").format(cases=len(rows), conditions=diagnoses))
     if book.problems:
-        print(f"({len(book.problems)} problem(s) kept some files out: run 'casebook validate')", file=sys.stderr)
+        n = len(book.problems)
+        print(
+            t.ngettext(
+                "({n} problem(s) kept some files out: run 'casebook validate')",
+                "({n} problem(s) kept some files out: run 'casebook validate')",
+                n,
+            ).format(n=n),
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
 def cmd_conditions(args: argparse.Namespace) -> int:
-    book = load_or_report(args.cases)
+    t = command_translator(args)
+    book = load_or_report(args.cases, t)
     if book is None:
         return EXIT_PROBLEMS
     rows = [
         {
             "id": c.id,
-            "name": c.name.en,
+            "name": c.name.get(t.lang),
             "category": c.category,
             "cases": sum(1 for k in book.cases.values() if k.diagnosis == c.id),
         }
@@ -62,31 +82,35 @@ def cmd_conditions(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         print(table(rows, ["id", "name", "category", "cases"]))
-        print(f"\n{len(rows)} conditions")
+        print("\n" + t.ngettext("{n} condition", "{n} conditions", len(rows)).format(n=len(rows)))
     return EXIT_OK
 
 
 def cmd_play(args: argparse.Namespace) -> int:
     from .answers import play_answers
 
-    book = load_or_report(args.cases)
+    t = command_translator(args)
+    book = load_or_report(args.cases, t)
     if book is None:
         return EXIT_PROBLEMS
     if args.case_id not in book.cases:
-        print(f"casebook play: no case with id '{args.case_id}' (run 'casebook list' to see the ids)", file=sys.stderr)
+        print(
+            t("casebook play: no case with id '{id}' (run 'casebook list' to see the ids)").format(id=args.case_id),
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     if not Path(args.answers).is_file():
-        print(f"casebook play: no such answers file: {args.answers}", file=sys.stderr)
+        print(t("casebook play: no such answers file: {file}").format(file=args.answers), file=sys.stderr)
         return EXIT_USAGE
-    feedback, problems, _ = play_answers(book, args.case_id, Path(args.answers), lang=args.lang)
+    feedback, problems, _ = play_answers(book, args.case_id, Path(args.answers), lang=t.lang)
     if problems or feedback is None:
-        print(format_problems(problems), file=sys.stderr)
+        print(format_problems(problems, t), file=sys.stderr)
         return EXIT_PROBLEMS
     if args.format == "json":
         print(json.dumps(feedback.as_dict(), indent=2, ensure_ascii=False))
     else:
         case = book.cases[args.case_id]
-        print(f"Case {case.id}: {case.title.get(args.lang)}\n")
+        print(t("Case {id}: {title}").format(id=case.id, title=case.title.get(t.lang)) + "\n")
         print(feedback.as_text())
     return EXIT_OK
 
@@ -102,11 +126,7 @@ def _register_play(sub) -> None:
         '"differential": [...], "confidence": 0-100, "next_step": "..."} ("typed": recall mode, matched to the bank)',
     )
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument(
-        "--lang",
-        default="en",
-        help="language of the feedback and of the typed questions (default en; falls back to English)",
-    )
+    add_lang_option(p, "language of the feedback and of the typed questions")
     authoring.add_cases_option(p)
     p.set_defaults(func=cmd_play)
 
@@ -138,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="cases folders or single JSON files (default: the bundled cases and the folders in $CASEBOOK_CASES)",
     )
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too (copied text)")
+    add_lang_option(p, "language of the problems and hints")
     p.set_defaults(func=cmd_validate)
     for name, func, help_text in (
         ("list", cmd_list, "list the cases"),
@@ -145,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--format", choices=["table", "json"], default="table", help="output format (default: table)")
+        add_lang_option(p, "language of titles and names")
         authoring.add_cases_option(p)
         p.set_defaults(func=func)
     for register in COMMANDS.values():

@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from .i18n import Translator, as_translator, resolve
 from .loading import load
 from .model import Casebook, CaseError, Problem
 
@@ -23,8 +24,9 @@ def table(rows: list[dict], columns: list[str]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def format_problems(problems: Sequence[Problem]) -> str:
-    """Problems grouped by file, each with where, what and how to fix it."""
+def format_problems(problems: Sequence[Problem], lang: str | Translator | None = "en") -> str:
+    """Problems grouped by file, each with where, what and how to fix it, in the reader's language."""
+    t = as_translator(lang)
     out: list[str] = []
     by_file: dict[str, list[Problem]] = {}
     for p in problems:
@@ -32,10 +34,27 @@ def format_problems(problems: Sequence[Problem]) -> str:
     for file, items in by_file.items():
         out.append(file)
         for p in items:
-            out.append(f"  {p.json_path or '(whole file)'}: {p.message}")
+            where = t(p.json_path) if p.json_path else t("(whole file)")
+            out.append("  " + t("{where}: {message}").format(where=where, message=t(p.message)))
             if p.hint:
-                out.append(f"    how to fix: {p.hint}")
+                out.append("    " + t("how to fix: {hint}").format(hint=t(p.hint)))
     return "\n".join(out)
+
+
+def add_lang_option(parser: argparse.ArgumentParser, what: str = "") -> None:
+    """The ``--lang`` every command that prints text takes (default: $CASEBOOK_LANG, then English)."""
+    parser.add_argument(
+        "--lang",
+        default=None,
+        metavar="LANG",
+        help=(what or "language of the output")
+        + ": en, nb or da (default: $CASEBOOK_LANG, then en; a text missing in that language is shown in English)",
+    )
+
+
+def command_translator(args: argparse.Namespace) -> Translator:
+    """The translator of a command: its --lang, else $CASEBOOK_LANG, else English."""
+    return as_translator(resolve(getattr(args, "lang", None)))
 
 
 CASES_HELP = (
@@ -49,11 +68,11 @@ def add_cases_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cases", action="append", metavar="FOLDER", help=CASES_HELP)
 
 
-def load_or_report(path: str | Sequence[str] | None) -> Casebook | None:
+def load_or_report(path: str | Sequence[str] | None, lang: str | Translator | None = "en") -> Casebook | None:
     """The bundled cases plus the folders in ``path`` (a folder, a list of them, or None for $CASEBOOK_CASES),
-    or None after printing why they cannot be loaded."""
+    or None after printing why they cannot be loaded (in ``lang``)."""
     try:
         return load(path)
     except CaseError as e:
-        print(format_problems(e.problems), file=sys.stderr)
+        print(format_problems(e.problems, lang), file=sys.stderr)
         return None

@@ -9,6 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .i18n import M_
+
 if TYPE_CHECKING:  # only for the annotation: progress.py calls into this module, so no import at run time
     from .progress import ProgressStore
 
@@ -21,7 +23,10 @@ _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 class HandInError(RuntimeError):
-    """The attempt is saved in the student's progress, but its copy for the teacher could not be written."""
+    """The attempt is saved in the student's progress, but its copy for the teacher could not be written.
+
+    Its message (``e.args[0]``) is a late :class:`~casebook.i18n.Message`: show it with ``t(e.args[0])``.
+    """
 
 
 def handin_dir() -> Path | None:
@@ -42,7 +47,9 @@ def handin_path(name: str | None = None) -> Path | None:
         return None
     name = student_name() if name is None else name
     if not _SAFE_NAME.match(name):
-        raise HandInError(f"'{name}' cannot name a hand-in folder (letters, digits, '.', '_' and '-' only).")
+        raise HandInError(
+            M_("'{name}' cannot name a hand-in folder (letters, digits, '.', '_' and '-' only).", name=name)
+        )
     return folder / name / HANDIN_FILE
 
 
@@ -69,8 +76,12 @@ def hand_in(store: ProgressStore, name: str | None = None) -> Path | None:
         tmp = None
     except OSError as e:
         raise HandInError(
-            f"Your attempt is saved in your progress, but the copy for your teacher could not be written to {target} "
-            f"({e.strerror or e}). Tell your teacher; the next attempt you submit hands in all of them again."
+            M_(
+                "Your attempt is saved in your progress, but the copy for your teacher could not be written to {file} "
+                "({reason}). Tell your teacher; the next attempt you submit hands in all of them again.",
+                file=str(target),
+                reason=e.strerror or str(e),
+            )
         ) from e
     finally:
         if tmp is not None and tmp.exists():

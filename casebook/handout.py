@@ -9,8 +9,9 @@ import tempfile
 from html import escape
 from pathlib import Path
 
-from .console import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, load_or_report
-from .model import SETTINGS, Case, Casebook, format_sources
+from .console import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_lang_option, command_translator, load_or_report
+from .i18n import Translator, as_translator
+from .model import Case, Casebook, difficulty_label, format_sources, setting_label
 from .render import DISCLAIMER, STYLE, feedback_html
 from .seminar import expert_feedback
 
@@ -25,20 +26,26 @@ dt { font-weight: 600; margin-top: 0.3em; } dd { margin-left: 1.2em; }
 """
 
 
-def handout_html(book: Casebook, case: Case, answer_key: bool = False, lang: str = "en") -> str:
-    """A standalone HTML page for printing; all case text escaped."""
+def handout_html(book: Casebook, case: Case, answer_key: bool = False, lang: str | Translator | None = "en") -> str:
+    """A standalone HTML page for printing, wholly in ``lang`` (``<html lang=..>``); all case text escaped."""
+    tr = as_translator(lang)
+    code = tr.lang
     bank = book.bank
-    t = lambda x: escape(x.get(lang))  # noqa: E731
-    key = " — answer key" if answer_key else ""
+    t = lambda x: escape(x.get(code))  # noqa: E731
+    say = lambda msgid, **values: escape(tr(msgid).format(**values) if values else tr(msgid))  # noqa: E731
+    title = tr("{title} — answer key").format(title=case.title.get(code)) if answer_key else case.title.get(code)
+    blank = '<div class="cb-blank"></div>'
     parts = [
-        f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
-        f"<title>{t(case.title)}{key}</title>{STYLE}{PRINT_CSS}</head><body>",
-        f"<h1>{t(case.title)}{key}</h1>",
-        f"<p><b>Patient:</b> {escape(case.patient.describe(lang))} · <b>Seen at:</b> {escape(SETTINGS[case.setting])}"
-        f" · <b>Difficulty:</b> {escape(case.difficulty)}</p>",
-        f'<p class="cb-disclaimer">{escape(DISCLAIMER)}</p>',
-        f'<h2>Presenting complaint</h2><div class="cb-complaint">“{t(case.presenting_complaint)}”</div>',
-        "<h2>History</h2>",
+        f'<!doctype html><html lang="{escape(code)}"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title>{STYLE}{PRINT_CSS}</head><body>",
+        f"<h1>{escape(title)}</h1>",
+        f"<p><b>{say('Patient:')}</b> {escape(case.patient.describe(tr))} · "
+        f"<b>{say('Seen at:')}</b> {escape(setting_label(case.setting, tr))} · "
+        f"<b>{say('Difficulty:')}</b> {escape(difficulty_label(case.difficulty, tr))}</p>",
+        f'<p class="cb-disclaimer">{say(DISCLAIMER)}</p>',
+        f"<h2>{say('Presenting complaint')}</h2>"
+        f'<div class="cb-complaint">{say("“{complaint}”", complaint=case.presenting_complaint.get(code))}</div>',
+        f"<h2>{escape(tr.pgettext('clinical', 'History'))}</h2>",
     ]
     for topic, questions in bank.questions_by_topic():
         rows = "".join(
@@ -47,28 +54,34 @@ def handout_html(book: Casebook, case: Case, answer_key: bool = False, lang: str
         )
         parts.append(f"<h3>{t(topic.title)}</h3><dl>{rows}</dl>")
     exam = "".join(f"<dt>{t(bank.examinations[e].text)}</dt><dd>{t(v)}</dd>" for e, v in case.examination.items())
-    parts.append(f"<h2>Examination</h2><dl>{exam}</dl><p><i>Other examinations were normal.</i></p>")
+    parts.append(
+        f"<h2>{escape(tr.pgettext('clinical', 'Examination'))}</h2><dl>{exam}</dl>"
+        f"<p><i>{say('Other examinations were normal.')}</i></p>"
+    )
     if case.investigations:
         res = "".join(
             f"<dt>{t(bank.investigations[i].text)}</dt><dd>{t(v)}</dd>" for i, v in case.investigations.items()
         )
-        parts.append(f"<h2>Investigations</h2><dl>{res}</dl>")
+        parts.append(f"<h2>{say('Investigations')}</h2><dl>{res}</dl>")
     if not answer_key:
         parts.append(
-            "<h2>Your answer</h2><p>Most likely diagnosis, then up to two more:</p>"
-            + '<div class="cb-blank"></div>' * 3
+            f"<h2>{say('Your answer')}</h2><p>{say('Most likely diagnosis, then up to two more:')}</p>" + blank * 3
         )
-        parts.append("<p>Next step, and why:</p>" + '<div class="cb-blank"></div>' * 2)
+        parts.append(f"<p>{say('Next step, and why:')}</p>" + blank * 2)
     else:
         cond = book.conditions[case.diagnosis]
-        parts.append(f"<h2>Answer: {t(cond.name)}</h2>")
-        parts.append(feedback_html(expert_feedback(book, case, lang)))
-        parts.append(f'<p class="cb-source">Case sources: {escape(format_sources(case.sources))}</p>')
+        parts.append(f"<h2>{say('Answer: {diagnosis}', diagnosis=cond.name.get(code))}</h2>")
+        parts.append(feedback_html(expert_feedback(book, case, code), tr))
+        parts.append(
+            f'<p class="cb-source">{say("Case sources: {sources}", sources=format_sources(case.sources, tr))}</p>'
+        )
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
-def write_handout(book: Casebook, case_id: str, out: Path, answer_key: bool = False, lang: str = "en") -> Path:
+def write_handout(
+    book: Casebook, case_id: str, out: Path, answer_key: bool = False, lang: str | Translator | None = "en"
+) -> Path:
     """Write the handout atomically to ``out``."""
     html = handout_html(book, book.case(case_id), answer_key, lang)
     out = Path(out)
@@ -81,16 +94,23 @@ def write_handout(book: Casebook, case_id: str, out: Path, answer_key: bool = Fa
 
 
 def _cmd_handout(args: argparse.Namespace) -> int:
-    book = load_or_report(args.cases)
+    t = command_translator(args)
+    book = load_or_report(args.cases, t)
     if book is None:
         return EXIT_PROBLEMS
     if args.case_id not in book.cases:
         print(
-            f"casebook handout: no case with id '{args.case_id}' (run 'casebook list' to see the ids)", file=sys.stderr
+            t("casebook handout: no case with id '{id}' (run 'casebook list' to see the ids)").format(id=args.case_id),
+            file=sys.stderr,
         )
         return EXIT_USAGE
-    path = write_handout(book, args.case_id, Path(args.out), args.answer_key, args.lang)
-    print(f"Wrote {'answer key' if args.answer_key else 'student handout'} for {args.case_id} to {path}")
+    path = write_handout(book, args.case_id, Path(args.out), args.answer_key, t)
+    wrote = (
+        t("Wrote answer key for {id} to {file}")
+        if args.answer_key
+        else t("Wrote student handout for {id} to {file}")
+    )
+    print(wrote.format(id=args.case_id, file=path))
     return EXIT_OK
 
 
@@ -101,7 +121,7 @@ def register_cli(sub) -> None:
         "--answer-key", action="store_true", help="include the answer, the expert feedback and the teaching points"
     )
     p.add_argument("--out", required=True, metavar="FILE.html", help="where to write the page")
-    p.add_argument("--lang", default="en", help="language (falls back to English)")
+    add_lang_option(p, "language of the page")
     p.add_argument(
         "--cases",
         action="append",

@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import validation
+from .i18n import M_, N_, Message
 from .model import (
     Answer,
     Case,
@@ -45,6 +46,22 @@ CASES_DIR = "vignettes"
 SCHEMA_SUFFIX = ".schema.json"  # copies of the schemas (`casebook schema --out`) are never read as cases
 ENV_VAR = "CASEBOOK_CASES"
 UTF8_BOM = b"\xef\xbb\xbf"
+# Python's own words for a JSON syntax error (json.JSONDecodeError.msg), so they can be shown translated.
+JSON_ERRORS = frozenset(
+    {
+        N_("Expecting value"),
+        N_("Expecting property name enclosed in double quotes"),
+        N_("Expecting ':' delimiter"),
+        N_("Expecting ',' delimiter"),
+        N_("Unterminated string starting at"),
+        N_("Invalid control character at"),
+        N_("Invalid \\escape"),
+        N_("Invalid \\uXXXX escape"),
+        N_("Extra data"),
+        N_("Illegal trailing comma before end of object"),
+        N_("Illegal trailing comma before end of array"),
+    }
+)
 
 
 def bundled_cases_dir() -> Path:
@@ -68,47 +85,60 @@ def read_json(path: Path, root: Path | None = None) -> tuple[Any, list[Problem]]
         raw = path.read_bytes()
     except OSError as e:
         return None, [
-            Problem(name, "", f"cannot read the file ({e.strerror or e})", "check that the file exists and is readable")
+            Problem(
+                name,
+                "",
+                M_("cannot read the file ({reason})", reason=e.strerror or str(e)),
+                M_("check that the file exists and is readable"),
+            )
         ]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         return None, [_not_utf8(name, raw, e.start + (len(UTF8_BOM) if raw.startswith(UTF8_BOM) else 0))]
     if not text.strip():
-        return None, [Problem(name, "", "the file is empty", "write a JSON object, or delete the file")]
+        return None, [Problem(name, "", M_("the file is empty"), M_("write a JSON object, or delete the file"))]
     try:
         data = json.loads(text)
         half_character = "\\u" in text and _has_lone_surrogate(data)
     except json.JSONDecodeError as e:
-        return None, [Problem(name, f"line {e.lineno}, column {e.colno}", f"invalid JSON: {e.msg}", _json_hint(e))]
+        detail = Message(e.msg) if e.msg in JSON_ERRORS else e.msg
+        return None, [
+            Problem(name, _line_column(e.lineno, e.colno), M_("invalid JSON: {detail}", detail=detail), _json_hint(e))
+        ]
     except RecursionError:
-        return None, [Problem(name, "", "invalid JSON: nested too deeply", "flatten the structure")]
+        return None, [Problem(name, "", M_("invalid JSON: nested too deeply"), M_("flatten the structure"))]
     except ValueError:  # a number of more than 4,300 digits (Python's limit for int(str))
         return None, [
             Problem(
                 name,
                 "",
-                "invalid JSON: a number is too long (more than 4,300 digits)",
-                "shorten the number, or write it as a string",
+                M_("invalid JSON: a number is too long (more than 4,300 digits)"),
+                M_("shorten the number, or write it as a string"),
             )
         ]
     if half_character:  # json.loads accepts "\\ud800", but such a string cannot be printed or saved as UTF-8
         m = _LONE_SURROGATE.search(text)
         where = (
-            f"line {text.count(chr(10), 0, m.start()) + 1}, column {m.start() - text.rfind(chr(10), 0, m.start())}"
+            _line_column(text.count(chr(10), 0, m.start()) + 1, m.start() - text.rfind(chr(10), 0, m.start()))
             if m
             else ""
         )
-        escape = m.group(0) if m else "a \\u escape"
+        escape = m.group(0) if m else M_("a \\u escape")
         return None, [
             Problem(
                 name,
                 where,
-                f"invalid JSON: {escape} is half of a character (a lone surrogate)",
-                "write the character itself, or give both halves of the pair",
+                M_("invalid JSON: {escape} is half of a character (a lone surrogate)", escape=escape),
+                M_("write the character itself, or give both halves of the pair"),
             )
         ]
     return data, []
+
+
+def _line_column(line: int, column: int) -> Message:
+    """Where in a file, as an editor counts: 'line 3, column 7' (in place of a JSON path)."""
+    return M_("line {line}, column {column}", line=line, column=column)
 
 
 _LONE_SURROGATE = re.compile(
@@ -135,25 +165,40 @@ def _not_utf8(name: str, raw: bytes, offset: int) -> Problem:
     column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
     byte = raw[offset]
     legacy = bytes([byte]).decode("cp1252", errors="replace")
-    guess = f" (in Latin-1 or Windows-1252 it is {legacy!r})" if legacy.isprintable() and legacy != "\ufffd" else ""
+    values = {"byte": f"0x{byte:02X}", "offset": offset}
+    message = (
+        M_(
+            "the file is not UTF-8 text: byte {byte} at byte {offset} of the file is not a UTF-8 character "
+            "(in Latin-1 or Windows-1252 it is {legacy})",
+            legacy=repr(legacy),
+            **values,
+        )
+        if legacy.isprintable() and legacy != "\ufffd"
+        else M_(
+            "the file is not UTF-8 text: byte {byte} at byte {offset} of the file is not a UTF-8 character", **values
+        )
+    )
     return Problem(
         name,
-        f"line {line}, column {column}",
-        f"the file is not UTF-8 text: byte 0x{byte:02X} at byte {offset} of the file is not a UTF-8 character{guess}",
-        "save the file as UTF-8 (in VS Code: click the encoding in the status bar, then 'Save with Encoding', 'UTF-8')",
+        _line_column(line, column),
+        message,
+        M_(
+            "save the file as UTF-8 (in VS Code: click the encoding in the status bar, "
+            "then 'Save with Encoding', 'UTF-8')"
+        ),
     )
 
 
-def _json_hint(e: json.JSONDecodeError) -> str:
+def _json_hint(e: json.JSONDecodeError) -> Message:
     if "Expecting property name" in e.msg:
-        return "remove a trailing comma before '}' or quote the field name with double quotes"
+        return M_("remove a trailing comma before '}' or quote the field name with double quotes")
     if "Expecting ',' delimiter" in e.msg:
-        return "add a comma between items, or close a string or bracket opened earlier"
+        return M_("add a comma between items, or close a string or bracket opened earlier")
     if "Expecting value" in e.msg:
-        return "a value is missing or there is a trailing comma before ']'"
+        return M_("a value is missing or there is a trailing comma before ']'")
     if "Invalid control character" in e.msg:
-        return "a string runs over a line break: write \\n instead, or close the quote"
-    return "check brackets, quotes and commas near that place (a JSON editor shows it)"
+        return M_("a string runs over a line break: write \\n instead, or close the quote")
+    return M_("check brackets, quotes and commas near that place (a JSON editor shows it)")
 
 
 def display_name(path: Path, root: Path | None) -> str:
@@ -189,12 +234,21 @@ def _ids(value: Any) -> tuple[str, ...]:
     return tuple(_s(v) for v in _l(value))
 
 
+NOT_A_LANGUAGE = frozenset({"en", "en_hash"})  # keys of a LocalText that are no translation (en_hash: freshness stamp)
+
+
 def text(value: Any) -> Text:
-    """A Text from a LocalText value (a string, or {"en": ..., "nb": ...}); unreadable text becomes ''."""
+    """A Text from a LocalText value (a string, or {"en": ..., "nb": ...}); unreadable text becomes ''.
+
+    The translators' freshness stamp ``en_hash`` (tools/i18n_strings.py) is not a language and is left out.
+    """
     if isinstance(value, str):
         return Text(value)
     if isinstance(value, dict):
-        return Text(_s(value.get("en")), tuple((k, v) for k, v in value.items() if k != "en" and isinstance(v, str)))
+        return Text(
+            _s(value.get("en")),
+            tuple((k, v) for k, v in value.items() if k not in NOT_A_LANGUAGE and isinstance(v, str)),
+        )
     return Text("")
 
 
@@ -392,29 +446,43 @@ def _read_document(
     if not isinstance(doc_id, str) or "$.id" in unreadable:
         return doc
     if doc_id != path.stem:
-        doc.problems.append(
-            Problem(
-                name,
-                "$.id",
-                f"the id '{doc_id}' does not match the file name '{path.name}'",
-                f'rename the file to \'{doc_id}.json\' or set "id": "{path.stem}"',
-            )
-        )
+        doc.problems.append(_id_mismatch(name, doc_id, path))
         doc.loadable = False
     elif doc_id in taken:
         doc.problems.append(
             Problem(
                 name,
                 "$.id",
-                f"the id '{doc_id}' is already used by {taken[doc_id]}, which keeps it: this file is left out",
-                f'give each {validation.KIND_NAMES[kind]} its own id (rename the file and its "id"), '
-                "or delete one of the two files",
+                M_(
+                    "the id '{id}' is already used by {file}, which keeps it: this file is left out",
+                    id=doc_id,
+                    file=taken[doc_id],
+                ),
+                _OWN_ID_HINTS[kind],
             )
         )
         doc.loadable = False
     else:
         taken[doc_id] = name
     return doc
+
+
+_OWN_ID_HINTS = {
+    "bank": M_('give each question bank its own id (rename the file and its "id"), or delete one of the two files'),
+    "condition": M_(
+        'give each condition text its own id (rename the file and its "id"), or delete one of the two files'
+    ),
+    "case": M_('give each case vignette its own id (rename the file and its "id"), or delete one of the two files'),
+}
+
+
+def _id_mismatch(name: str, doc_id: str, path: Path) -> Problem:
+    return Problem(
+        name,
+        "$.id",
+        M_("the id '{id}' does not match the file name '{file}'", id=doc_id, file=path.name),
+        M_('rename the file to \'{id}.json\' or set "id": "{stem}"', id=doc_id, stem=path.stem),
+    )
 
 
 def _finish(doc: _Document, cross_reference: list[Problem], problems: list[Problem]) -> bool:
@@ -440,8 +508,8 @@ def load_bank(path: Path, root: Path) -> tuple[QuestionBank | None, list[Problem
                     Problem(
                         name,
                         f"$.{section}[{i}].id",
-                        f"the id '{item['id']}' is already used in {seen[item['id']]}",
-                        "give every question, examination, investigation and next step its own id",
+                        M_("the id '{id}' is already used in {section}", id=item["id"], section=seen[item["id"]]),
+                        M_("give every question, examination, investigation and next step its own id"),
                     )
                 )
             seen.setdefault(item["id"], section)
@@ -473,7 +541,7 @@ class _Folder:
     root: Path | None  # file names in problems are relative to root.parent (None: full paths)
     bundled: bool = False
     own_bank: bool = False
-    role: str = "added cases"
+    role: str = N_("added cases")
     read_conditions: bool = True
     read_cases: bool = True
     names: dict[str, Path] = field(default_factory=dict)
@@ -504,17 +572,17 @@ def _plan(folders: tuple[Path, ...], include_bundled: bool, problems: list[Probl
     own = [f for f in given if (f / BANK_FILE).is_file()]
     if own:
         is_bundled = _same_folder(own[0], bundled)
-        role = "bundled cases" if is_bundled else "its own question bank"
+        role = N_("bundled cases") if is_bundled else N_("its own question bank")
         base = _Folder(own[0], own[0], bundled=is_bundled, own_bank=True, role=role)
         rest = [f for f in given if f is not own[0]]
     else:
-        role = "bundled cases" if include_bundled else "bundled question bank and conditions"
+        role = N_("bundled cases") if include_bundled else N_("bundled question bank and conditions")
         base = _Folder(bundled, bundled, bundled=True, own_bank=True, role=role, read_cases=include_bundled)
         rest = [f for f in given if not _same_folder(f, bundled)]
     plan = [base]
     if own and not (base.path / CONDITIONS_DIR).is_dir():
         # a folder with its own bank but no conditions/ uses the bundled condition texts
-        plan.append(_Folder(bundled, bundled, bundled=True, role="bundled conditions", read_cases=False))
+        plan.append(_Folder(bundled, bundled, bundled=True, role=N_("bundled conditions"), read_cases=False))
     for f in rest:
         folder = _Folder(f, f)
         plan.append(folder)
@@ -523,10 +591,15 @@ def _plan(folders: tuple[Path, ...], include_bundled: bool, problems: list[Probl
                 Problem(
                     folder.name(f / BANK_FILE),
                     "",
-                    f"a second question bank: this casebook uses {display_name(base.path / BANK_FILE, base.root)}, "
-                    "so this file is not read",
-                    "keep one questions.json (copy your questions into it), or check this folder on its own: "
-                    f"casebook validate {f}",
+                    M_(
+                        "a second question bank: this casebook uses {bank}, so this file is not read",
+                        bank=display_name(base.path / BANK_FILE, base.root),
+                    ),
+                    M_(
+                        "keep one questions.json (copy your questions into it), or check this folder on its own: "
+                        "casebook validate {folder}",
+                        folder=str(f),
+                    ),
                 )
             )
     names = [p.path.name for p in plan]
@@ -567,8 +640,12 @@ def load(
                     Problem(
                         str(f),
                         "",
-                        f"{ENV_VAR} names this folder, but it is not a folder",
-                        f"fix {ENV_VAR}: full paths (a notebook runs in its own folder), separated by '{os.pathsep}'",
+                        M_("{variable} names this folder, but it is not a folder", variable=ENV_VAR),
+                        M_(
+                            "fix {variable}: full paths (a notebook runs in its own folder), separated by '{sep}'",
+                            variable=ENV_VAR,
+                            sep=os.pathsep,
+                        ),
                     )
                 )
         given = tuple(named)
@@ -579,8 +656,11 @@ def load(
                     Problem(
                         str(f),
                         "",
-                        "is not a folder",
-                        "give the path of a cases folder (case files, and optionally questions.json and conditions/)",
+                        M_("is not a folder"),
+                        M_(
+                            "give the path of a cases folder "
+                            "(case files, and optionally questions.json and conditions/)"
+                        ),
                     )
                 ]
             )
@@ -594,7 +674,9 @@ def load(
     if bank is None:
         raise CaseError(
             problems
-            or [Problem(str(base.path / BANK_FILE), "", "the question bank could not be loaded", "fix it first")]
+            or [
+                Problem(str(base.path / BANK_FILE), "", M_("the question bank could not be loaded"), M_("fix it first"))
+            ]
         )
 
     taken: dict[str, str] = {}
@@ -701,14 +783,7 @@ def validate_file(path: Path, warnings: list[Problem] | None = None) -> list[Pro
     problems += validation.placeholder_problems(data, kind, name)
     book = load()
     if isinstance(data.get("id"), str) and data["id"] != path.stem:
-        problems.append(
-            Problem(
-                name,
-                "$.id",
-                f"the id '{data['id']}' does not match the file name '{path.name}'",
-                f'rename the file to \'{data["id"]}.json\' or set "id": "{path.stem}"',
-            )
-        )
+        problems.append(_id_mismatch(name, data["id"], path))
     if kind == "condition":
         cond = build_condition(data)
         return problems + validation.condition_problems(cond, set(book.conditions) | {cond.id}, book.bank, name)

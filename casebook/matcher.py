@@ -67,6 +67,8 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from .i18n import M_, N_, format_number, translator
+from .i18n import resolve as resolve_language
 from .model import QuestionBank
 
 LAY_WORDS_FILE = Path(__file__).resolve().parent / "data" / "lay_words.json"
@@ -277,8 +279,12 @@ def language_table(lang: str) -> LanguageTable:
     tables = _bundled_tables()
     if lang not in tables:
         raise ValueError(
-            f"no matching table for language '{lang}' (known: {', '.join(tables)}): "
-            f"add a '{lang}' object to casebook/data/lay_words.json"
+            M_(
+                "no matching table for language '{lang}' (known: {known}): "
+                "add a '{lang}' object to casebook/data/lay_words.json",
+                lang=lang,
+                known=", ".join(tables),
+            )
         )
     return tables[lang]
 
@@ -517,54 +523,62 @@ def resolve(bank: QuestionBank, text: str, lang: str = "en") -> str | None:
 
 # Exit codes of `casebook match` are the command line's own (casebook/console.py): EXIT_OK = a question fits (clear
 # or ambiguous), EXIT_PROBLEMS = no good match (or the cases cannot be loaded), EXIT_USAGE = bad usage.
-STATUS_LINES = {
-    "clear": "clear match: the recall mode asks it directly",
-    "ambiguous": "not clear: the recall mode offers the closest {n} to choose from",
-    "none": "no good match: no question scores {threshold:g} or more",
+STATUS_LINES = {  # English msgids, translated where printed
+    "clear": N_("clear match: the recall mode asks it directly"),
+    "ambiguous": N_("not clear: the recall mode offers the closest {n} to choose from"),
+    "none": N_("no good match: no question scores {threshold} or more"),
 }
+MATCHED_ON = {"text": N_("text"), "phrasing": N_("phrasing"), "keyword": N_("keyword")}
 
 
 def _cmd_match(args: argparse.Namespace) -> int:
     from .console import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, load_or_report, table
 
+    # --lang is the language of the typed question (any table's code) and of what is printed; default $CASEBOOK_LANG.
+    lang = args.lang or resolve_language()
+    t = translator(lang)
     if not args.text.strip():
-        print('casebook match: type a question, for example: casebook match "did you feel a pop?"', file=sys.stderr)
+        print(t('casebook match: type a question, for example: casebook match "did you feel a pop?"'), file=sys.stderr)
         return EXIT_USAGE
     if args.limit < 1:
-        print("casebook match: --limit must be 1 or more", file=sys.stderr)
+        print(t("casebook match: --limit must be 1 or more"), file=sys.stderr)
         return EXIT_USAGE
     try:
-        language_table(args.lang)
+        language_table(lang)
     except ValueError as e:
-        print(f"casebook match: {e}", file=sys.stderr)
+        print(t("casebook match: {error}").format(error=t(e.args[0])), file=sys.stderr)
         return EXIT_USAGE
-    book = load_or_report(args.cases)
+    book = load_or_report(args.cases, t)
     if book is None:
         return EXIT_PROBLEMS
-    result = match(book.bank, args.text, lang=args.lang, limit=args.limit)
-    texts = {c.question_id: book.bank.questions[c.question_id].text.get(args.lang) for c in result.candidates}
+    result = match(book.bank, args.text, lang=lang, limit=args.limit)
+    texts = {c.question_id: book.bank.questions[c.question_id].text.get(lang) for c in result.candidates}
     if args.format == "json":
         out = result.as_dict()
         for c in out["candidates"]:
             c["text"] = texts[c["question_id"]]
         print(json.dumps(out, indent=2, ensure_ascii=False))
     else:
-        print(
-            f'"{args.text}" ({args.lang}): '
-            + STATUS_LINES[result.status].format(n=len(result.choices), threshold=NO_MATCH_BELOW)
+        status = t(STATUS_LINES[result.status]).format(
+            n=len(result.choices),
+            threshold=format_number(NO_MATCH_BELOW, t, 0 if float(NO_MATCH_BELOW).is_integer() else 1),
         )
+        print(t('"{text}" ({lang}): {status}').format(text=args.text, lang=lang, status=status))
         if result.candidates:
             rows = [
                 {
                     "id": c.question_id,
-                    "score": f"{c.score:.1f}",
+                    "score": format_number(c.score, t, 1),
                     "question": texts[c.question_id],
-                    "matched on": f'{c.matched_on} "{c.matched_text}"',
+                    "matched on": t('{kind} "{text}"').format(
+                        kind=t(MATCHED_ON[c.matched_on]) if c.matched_on in MATCHED_ON else c.matched_on,
+                        text=c.matched_text,
+                    ),
                 }
                 for c in result.candidates
             ]
             if result.is_none:
-                print("closest, all below the threshold:")
+                print(t("closest, all below the threshold:"))
             print(table(rows, ["id", "score", "question", "matched on"]))
     return EXIT_PROBLEMS if result.is_none else EXIT_OK
 
@@ -576,7 +590,12 @@ def register_cli(sub: Any) -> None:
         help="the bank questions a typed question matches, best first; exit 0 when something fits, 1 when nothing does",
     )
     p.add_argument("text", metavar="TEXT", help='a question as a student would type it, e.g. "did you feel a pop?"')
-    p.add_argument("--lang", default="en", help="language of the typed question (default en)")
+    p.add_argument(
+        "--lang",
+        default=None,
+        metavar="LANG",
+        help="language of the typed question and of the output: en, nb or da (default: $CASEBOOK_LANG, then en)",
+    )
     p.add_argument("--limit", type=int, default=3, help="how many questions to show at most (default 3)")
     p.add_argument("--format", choices=["table", "json"], default="table", help="output format (default: table)")
     from .console import add_cases_option

@@ -6,36 +6,135 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-DOCUMENT_TITLES = MappingProxyType(
+from .i18n import N_, NC_, M_, Translator, as_translator
+
+# Each source document: its title (never translated, in any language) and a gloss in the reader's language.
+DOCUMENTS = MappingProxyType(
     {
-        "leg_pain_guide": "Leggsmerter, veiviser (Norwegian patient guide to leg pain)",
+        "leg_pain_guide": ("Leggsmerter, veiviser", N_("Norwegian patient guide to leg pain")),
         "nerve_article": (
-            "Nervebetændelse i ben – årsager og behandling (Danish article on nerve pain in the leg, 2025)"
+            "Nervebetændelse i ben – årsager og behandling",
+            N_("Danish article on nerve pain in the leg, 2025"),
         ),
-        "general": "General textbook knowledge (not stated in the source documents)",
+        "general": ("", N_("General textbook knowledge (not stated in the source documents)")),
     }
+)
+DOCUMENT_TITLES = MappingProxyType(
+    {doc: f"{title} ({gloss})" if title else gloss for doc, (title, gloss) in DOCUMENTS.items()}
+)
+# The headings of the two source documents the content cites, an English gloss with the heading in brackets; shown as
+# the glossary's "source" rows say (nb cites a Norwegian heading alone, da a Danish one; the gloss translated).
+SECTION_HEADINGS = (
+    NC_("source section", "Common causes (Vanlige årsaker)"),
+    NC_("source section", "Rarer causes (Sjeldnere årsaker)"),
+    NC_("source section", "How leg pain arises (Hvordan oppstår leggsmerter?)"),
+    NC_("source section", "Occurrence (Forekomst)"),
+    NC_("source section", "Other investigations (Andre undersøkelser)"),
+    NC_("source section", "Referral (Henvisning til spesialist eller sykehus)"),
+    NC_("source section", "Self-care (Hva kan du gjøre selv?)"),
+    NC_("source section", "The examination (Legeundersøkelsen)"),
+    NC_("source section", "The history: questions the doctor may ask (Sykehistorien)"),
+    NC_("source section", "What is leg pain? (Hva er leggsmerter?)"),
+    NC_("source section", "When to see a doctor (Når bør du søke lege?)"),
+    NC_("source section", "Introduction (lead paragraph)"),
+    NC_("source section", "Symptoms (Hvad er symptomerne?)"),
+    NC_("source section", "Causes (Hvad forårsager nervebetændelse?)"),
+    NC_("source section", "Causes (Hvad forårsager nervebetændelse i ben?)"),
+    NC_("source section", "Diabetes and B12 deficiency (Kan sygdomme som diabetes…)"),
+    NC_("source section", "Diagnosis (Hvordan diagnosticeres?)"),
+    NC_("source section", "Treatment (Hvordan behandles?)"),
+    NC_("source section", "Medicines (Hvilken medicinsk behandling findes der?)"),
+    NC_("source section", "When is surgery needed? (Hvornår er operation nødvendig?)"),
+    NC_("source section", "Physiotherapy (Hvordan hjælper fysioterapi?)"),
+    NC_("source section", "When to seek help (Hvornår skal jeg søge læge?)"),
+    NC_("source section", "Can it be cured? (Kan nervebetændelse i ben blive helbredt?)"),
+    NC_("source section", "Sciatica vs. nerve and muscle pain (Hvordan adskiller…)"),
+    NC_("source section", "Sciatica or peripheral neuropathy? (FAQ)"),
+    NC_("source section", "Pain worst at night (FAQ)"),
+    # the causes a heading is narrowed to ("Common causes (Vanlige årsaker): deep vein thrombosis")
+    NC_("source section", "Achilles tendinitis"),
+    NC_("source section", "Achilles tendon rupture"),
+    NC_("source section", "acute tendinitis in the lower leg"),
+    NC_("source section", "acute tendinitis"),
+    NC_("source section", "chronic compartment syndrome"),
+    NC_("source section", "deep vein thrombosis"),
+    NC_("source section", "exercise-induced calf muscle cramps"),
+    NC_("source section", "gastrocnemius muscle tear"),
+    NC_("source section", "restless legs"),
+    NC_("source section", "tibial periostitis"),
+    NC_("source section", "popliteal artery entrapment"),
+    NC_("source section", "stress fracture of the lower leg"),
+    NC_("source section", "peroneal nerve entrapment"),
 )
 URGENT_LEVELS = frozenset({"urgent", "emergency"})
 DIFFICULTIES = ("introductory", "intermediate", "advanced")
+# Labels are English msgids, translated where shown: t.pgettext("difficulty", d), t(SETTINGS[s]), t(REGIONS[r]).
+DIFFICULTY_LABELS = MappingProxyType(
+    {
+        "introductory": NC_("difficulty", "introductory"),
+        "intermediate": NC_("difficulty", "intermediate"),
+        "advanced": NC_("difficulty", "advanced"),
+    }
+)
 SETTINGS = MappingProxyType(
     {
-        "gp": "GP surgery",
-        "physiotherapy": "Direct-access physiotherapy",
-        "sports_clinic": "Sports clinic",
-        "emergency": "Emergency department",
+        "gp": N_("GP surgery"),
+        "physiotherapy": N_("Direct-access physiotherapy"),
+        "sports_clinic": N_("Sports clinic"),
+        "emergency": N_("Emergency department"),
     }
 )
 REGIONS = MappingProxyType(
     {
-        "calf": "Calf",
-        "shin": "Shin (front of the leg)",
-        "achilles_heel": "Achilles / heel",
-        "outer_leg": "Outer side of the leg",
-        "whole_leg": "Whole leg",
-        "feet": "Feet",
-        "back_to_leg": "From the back down the leg",
+        "calf": N_("Calf"),
+        "shin": N_("Shin (front of the leg)"),
+        "achilles_heel": N_("Achilles / heel"),
+        "outer_leg": N_("Outer side of the leg"),
+        "whole_leg": N_("Whole leg"),
+        "feet": N_("Feet"),
+        "back_to_leg": N_("From the back down the leg"),
     }
 )
+
+
+def difficulty_label(difficulty: str, lang: str | Translator | None = "en") -> str:
+    """A difficulty level in the reader's language ('introductory' -> nb 'grunnleggende'); unknown ones unchanged."""
+    return as_translator(lang).pgettext("difficulty", difficulty) if difficulty in DIFFICULTY_LABELS else difficulty
+
+
+def setting_label(setting: str, lang: str | Translator | None = "en") -> str:
+    """Where the patient is seen, in the reader's language (the id itself when unknown)."""
+    return as_translator(lang)(SETTINGS[setting]) if setting in SETTINGS else setting
+
+
+def region_label(region: str, lang: str | Translator | None = "en") -> str:
+    """A body region in the reader's language (the id itself when unknown)."""
+    return as_translator(lang)(REGIONS[region]) if region in REGIONS else region
+
+
+def document_title(document: str, lang: str | Translator | None = "en") -> str:
+    """A source document's title (never translated) with its gloss in the reader's language."""
+    t = as_translator(lang)
+    title, gloss = DOCUMENTS[document]
+    return f"{title} ({t(gloss)})" if title else t(gloss)
+
+
+def section_name(section: str, lang: str | Translator | None = "en") -> str:
+    """A cited section in the reader's language: a known heading (and the cause it is narrowed to) as the glossary
+    renders it; any other section as written."""
+    t = as_translator(lang)
+    heading, sep, rest = section.partition(": ")
+    if sep and heading in SECTION_HEADINGS:
+        return f"{t.pgettext('source section', heading)}: {t.pgettext('source section', rest)}"
+    return t.pgettext("source section", section) if section in SECTION_HEADINGS else section
+
+
+def _shown_sections(document: str, sections: list[str], t: Translator) -> list[str]:
+    """The sections to show: a 'general' source's sections say in English which facts are general, so in another
+    language they are left out rather than mixed into a translated sentence (the label alone stays)."""
+    if document == "general" and t.lang != "en":
+        return []
+    return [section_name(s, t) for s in sections]
 
 
 @dataclass(frozen=True)
@@ -69,21 +168,32 @@ class Source:
         return DOCUMENT_TITLES[self.document]
 
     def __str__(self) -> str:
-        return (
-            f"{self.title}, section '{self.section}'"
-            if self.section and self.document != "general"
-            else (f"{self.title}: {self.section}" if self.section else self.title)
-        )
+        return self.describe()
+
+    def describe(self, lang: str | Translator | None = "en") -> str:
+        """The citation in the reader's language: title, then the section."""
+        t = as_translator(lang)
+        title = document_title(self.document, t)
+        if self.section and self.document != "general":
+            return t("{title}, section '{section}'").format(title=title, section=section_name(self.section, t))
+        sections = _shown_sections(self.document, [self.section] if self.section else [], t)
+        return t("{title}: {section}").format(title=title, section=sections[0]) if sections else title
 
 
-def format_sources(sources: tuple[Source, ...]) -> str:
-    """Sources grouped by document: 'Title: section A; section B. Title2: …'."""
+def format_sources(sources: tuple[Source, ...], lang: str | Translator | None = "en") -> str:
+    """Sources grouped by document: 'Title: section A; section B. Title2: …', in the reader's language."""
+    t = as_translator(lang)
     by_doc: dict[str, list[str]] = {}
     for s in sources:
         by_doc.setdefault(s.document, [])
         if s.section and s.section not in by_doc[s.document]:
             by_doc[s.document].append(s.section)
-    return " ".join(f"{DOCUMENT_TITLES[d]}" + (f": {'; '.join(secs)}." if secs else ".") for d, secs in by_doc.items())
+    out = []
+    for doc, sections in by_doc.items():
+        shown = _shown_sections(doc, sections, t)
+        title = document_title(doc, t)
+        out.append(t("{title}: {sections}.").format(title=title, sections="; ".join(shown)) if shown else f"{title}.")
+    return " ".join(out)
 
 
 @dataclass(frozen=True)
@@ -243,15 +353,20 @@ class Patient:
     occupation: Text | None = None
     activity: Text | None = None
 
-    def describe(self, lang: str = "en") -> str:
-        parts = [
-            f"{self.name}, " if self.name else "",
-            f"{self.age}-year-old {'woman' if self.sex == 'female' else 'man'}",
-        ]
+    def describe(self, lang: str | Translator | None = "en") -> str:
+        """Name, age and sex, then occupation and activity: 'Olav, 66-year-old man (sheep farmer; ...)'."""
+        t = as_translator(lang)
+        lang_code = t.lang
+        female = self.sex == "female"
         if self.age < 16:
-            parts[1] = f"{self.age}-year-old {'girl' if self.sex == 'female' else 'boy'}"
-        extra = [t.get(lang) for t in (self.occupation, self.activity) if t]
-        return "".join(parts) + (f" ({'; '.join(extra)})" if extra else "")
+            who = t("{age}-year-old girl") if female else t("{age}-year-old boy")
+        else:
+            who = t("{age}-year-old woman") if female else t("{age}-year-old man")
+        who = who.format(age=self.age)
+        if self.name:
+            who = t("{name}, {who}").format(name=self.name, who=who)
+        extra = [x.get(lang_code) for x in (self.occupation, self.activity) if x]
+        return t("{who} ({details})").format(who=who, details="; ".join(extra)) if extra else who
 
 
 @dataclass(frozen=True)
@@ -331,8 +446,14 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.file}" + (f" at {self.json_path}" if self.json_path else "")
-        return f"{where}: {self.message}" + (f"\n    how to fix: {self.hint}" if self.hint else "")
+        return self.describe()
+
+    def describe(self, lang: str | Translator | None = "en") -> str:
+        """Where, what and how to fix it, in the reader's language (message and hint may be late Messages)."""
+        t = as_translator(lang)
+        where = t("{file} at {path}").format(file=self.file, path=t(self.json_path)) if self.json_path else self.file
+        text = t("{where}: {message}").format(where=where, message=t(self.message))
+        return text + ("\n    " + t("how to fix: {hint}").format(hint=t(self.hint)) if self.hint else "")
 
 
 class CaseError(Exception):
@@ -353,15 +474,25 @@ class CasesFolder:
     cases: tuple[str, ...] = ()
     conditions: tuple[str, ...] = ()
     problem_files: tuple[str, ...] = ()  # the path of each of its files with a problem, as it can be opened
-    role: str = "added cases"  # what it gives: bundled cases, its own question bank, added cases, bundled conditions
+    role: str = N_(
+        "added cases"
+    )  # what it gives (translated where shown): bundled cases, its own question bank, added cases, bundled conditions
 
-    def summary(self, questions: int) -> str:
+    def summary(self, questions: int, lang: str | Translator | None = "en") -> str:
         """One line: where, what it gives, what loaded, and how many files have problems."""
-        line = f"{self.path} ({self.role}): {len(self.cases)} valid case(s), {len(self.conditions)} valid condition(s)"
+        t = as_translator(lang)
+        cases = t.ngettext("{n} valid case(s)", "{n} valid case(s)", len(self.cases)).format(n=len(self.cases))
+        conditions = t.ngettext("{n} valid condition(s)", "{n} valid condition(s)", len(self.conditions)).format(
+            n=len(self.conditions)
+        )
+        line = t("{path} ({role}): {cases}, {conditions}").format(
+            path=self.path, role=t(self.role), cases=cases, conditions=conditions
+        )
         if self.own_bank:
-            line += f", {questions} questions"
+            line += t(", {n} questions").format(n=questions)
         if self.problem_files:
-            line += f"; {len(self.problem_files)} file(s) with problems"
+            n = len(self.problem_files)
+            line += t.ngettext("; {n} file(s) with problems", "; {n} file(s) with problems", n).format(n=n)
         return line
 
 
@@ -389,4 +520,10 @@ class Casebook:
             return self.cases[case_id]
         except KeyError:
             known = ", ".join(sorted(self.cases)[:8])
-            raise KeyError(f"no case with id '{case_id}' (known cases include: {known}; run 'casebook list')") from None
+            raise KeyError(
+                M_(
+                    "no case with id '{case_id}' (known cases include: {known}; run 'casebook list')",
+                    case_id=case_id,
+                    known=known,
+                )
+            ) from None

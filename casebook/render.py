@@ -1,4 +1,9 @@
-"""Turns cases, sessions and feedback into HTML; every bank, condition, case or student text passes text_html."""
+"""Turns cases, sessions and feedback into HTML; every bank, condition, case or student text passes text_html.
+
+The helpers take the reader's language (``lang``: a code or a Translator): their own words go through the
+translator, the case texts come in that language, and the root element of what they return carries a ``lang``
+attribute, so screen readers switch voice.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,18 @@ import re
 from collections.abc import Iterable
 
 from .feedback import Feedback, FeedbackItem
-from .model import SETTINGS, Case, Casebook
+from .i18n import N_, Translator, as_translator
+from .model import Case, Casebook, difficulty_label, setting_label
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-LEVEL_LABELS = {"good": "✓ Good", "partial": "~ Partly", "bad": "✗ Missed", "warning": "! Safety", "info": "i Note"}
+# English msgids, translated where shown (item_html).
+LEVEL_LABELS = {
+    "good": N_("✓ Good"),
+    "partial": N_("~ Partly"),
+    "bad": N_("✗ Missed"),
+    "warning": N_("! Safety"),
+    "info": N_("i Note"),
+}
 
 
 def text_html(text: object) -> str:
@@ -70,15 +83,30 @@ STYLE = """
 """
 
 
+def lang_attr(lang: str | Translator | None) -> str:
+    """' lang="nb"': the attribute naming the language of an element's text (English when none is given)."""
+    return f' lang="{text_html(as_translator(lang).lang)}"'
+
+
+def in_language(html_text: str, lang: str | Translator | None) -> str:
+    """``html_text`` inside a ``<div lang=..>``: the HTML a widget shows, read by screen readers in its language."""
+    return f"<div{lang_attr(lang)}>{html_text}</div>"
+
+
 def _list(lines: Iterable[str]) -> str:
     items = "".join(f"<li>{text_html(line)}</li>" for line in lines)
     return f"<ul>{items}</ul>" if items else ""
 
 
-def item_html(item: FeedbackItem) -> str:
+def item_html(item: FeedbackItem, lang: str | Translator | None = "en") -> str:
     """One feedback block: its level as text and colour, its title as a heading, its lines as a list."""
-    label = LEVEL_LABELS.get(item.level, item.level)
-    source = f'<div class="cb-source">Source: {text_html(item.source)}</div>' if item.source else ""
+    t = as_translator(lang)
+    label = t(LEVEL_LABELS[item.level]) if item.level in LEVEL_LABELS else item.level
+    source = (
+        f'<div class="cb-source">{text_html(t("Source: {source}").format(source=item.source))}</div>'
+        if item.source
+        else ""
+    )
     return (
         f'<div class="cb-item cb-{text_html(item.level)} cb-section-{text_html(item.section)}">'
         f'<h4><span class="cb-level">{text_html(label)}</span>{text_html(item.title)}</h4>'
@@ -86,54 +114,81 @@ def item_html(item: FeedbackItem) -> str:
     )
 
 
-def feedback_html(feedback: Feedback) -> str:
-    """The feedback panel: a level-3 heading, then one block per item, level shown as text and colour."""
+def feedback_html(feedback: Feedback, lang: str | Translator | None = "en") -> str:
+    """The feedback panel: a level-3 heading, then one block per item, level shown as text and colour.
+
+    The items' texts are in the language the feedback was made in; ``lang`` translates the panel's own words.
+    """
+    t = as_translator(lang)
+    title = text_html(t("Feedback"))
     return (
-        '<div class="cb-feedback" role="region" aria-label="Feedback"><h3>Feedback</h3>'
-        + "".join(item_html(i) for i in feedback.items)
+        f'<div class="cb-feedback"{lang_attr(t)} role="region" aria-label="{title}"><h3>{title}</h3>'
+        + "".join(item_html(i, t) for i in feedback.items)
         + "</div>"
     )
 
 
-def case_header_html(book: Casebook, case: Case, lang: str = "en") -> str:
+def case_header_html(book: Casebook, case: Case, lang: str | Translator | None = "en") -> str:
     """Title (a level-2 heading), patient, setting and the presenting complaint in the patient's words."""
+    t = as_translator(lang)
+    label = lambda text: f"<b>{text_html(text)}</b>"  # noqa: E731
     return (
-        f'<div class="cb-case-header"><h2>{text_html(case.title.get(lang))}</h2>'
-        f"<p><b>Patient:</b> {text_html(case.patient.describe(lang))} · "
-        f"<b>Seen at:</b> {text_html(SETTINGS[case.setting])} · <b>Difficulty:</b> {text_html(case.difficulty)}</p>"
-        f'<div class="cb-complaint"><b>Presenting complaint:</b> '
-        f"<q>{text_html(case.presenting_complaint.get(lang))}</q></div></div>"
+        f'<div class="cb-case-header"{lang_attr(t)}><h2>{text_html(case.title.get(t.lang))}</h2>'
+        f"<p>{label(t('Patient:'))} {text_html(case.patient.describe(t))} · "
+        f"{label(t('Seen at:'))} {text_html(setting_label(case.setting, t))} · "
+        f"{label(t('Difficulty:'))} {text_html(difficulty_label(case.difficulty, t))}</p>"
+        f'<div class="cb-complaint">{label(t("Presenting complaint:"))} '
+        f"<q>{text_html(case.presenting_complaint.get(t.lang))}</q></div></div>"
     )
 
 
 def transcript_html(
-    entries: list[tuple[str, str]], heading: str = "History so far", empty: str = "No questions asked yet."
+    entries: list[tuple[str, str]],
+    heading: str | None = None,
+    empty: str | None = None,
+    lang: str | Translator | None = "en",
 ) -> str:
-    """A definition list of question/answer (or item/finding) pairs under a level-4 heading."""
+    """A definition list of question/answer (or item/finding) pairs under a level-4 heading (translated ``heading``
+    and ``empty`` text; by default the history's "History so far" and "No questions asked yet.")."""
+    t = as_translator(lang)
+    heading = t("History so far") if heading is None else heading
+    empty = t("No questions asked yet.") if empty is None else empty
     if not entries:
-        return f'<div class="cb-transcript"><h4>{text_html(heading)}</h4><p><i>{text_html(empty)}</i></p></div>'
+        return (
+            f'<div class="cb-transcript"{lang_attr(t)}><h4>{text_html(heading)}</h4>'
+            f"<p><i>{text_html(empty)}</i></p></div>"
+        )
     rows = "".join(f"<dt>{text_html(q)}</dt><dd>{text_html(a)}</dd>" for q, a in entries)
     # It scrolls once long, so it is a named region keyboard users can focus and scroll with the arrow keys.
     return (
-        f'<div class="cb-transcript" tabindex="0" role="region" aria-label="{text_html(heading)}" aria-live="polite">'
-        f"<h4>{text_html(heading)} ({len(entries)})</h4><dl>{rows}</dl></div>"
+        f'<div class="cb-transcript"{lang_attr(t)} tabindex="0" role="region" aria-label="{text_html(heading)}" '
+        f'aria-live="polite"><h4>{text_html(heading)} ({len(entries)})</h4><dl>{rows}</dl></div>'
     )
 
 
-def heading_html(text: str, level: int = 3, css_class: str = "") -> str:
-    """A heading of ``level`` (2 to 4) holding escaped ``text``."""
+def heading_html(text: str, level: int = 3, css_class: str = "", lang: str | Translator | None = None) -> str:
+    """A heading of ``level`` (2 to 4) holding escaped ``text`` (with a ``lang`` attribute when ``lang`` is given)."""
     if not 2 <= level <= 4:
         raise ValueError(f"heading level {level}: the casebook's headings are h2 to h4 (the notebook owns h1)")
     cls = f' class="{text_html(css_class)}"' if css_class else ""
-    return f"<h{level}{cls}>{text_html(text)}</h{level}>"
+    attr = lang_attr(lang) if lang is not None else ""
+    return f"<h{level}{cls}{attr}>{text_html(text)}</h{level}>"
 
 
-def message_html(text: str, *, alert: bool = False, css_class: str = "") -> str:
-    """A paragraph of escaped ``text``; ``alert`` marks it '!' and as an alert for screen readers."""
+def message_html(text: str, *, alert: bool = False, css_class: str = "", lang: str | Translator | None = None) -> str:
+    """A paragraph of escaped ``text``; ``alert`` marks it '!' and as an alert for screen readers; ``lang`` adds the
+    language attribute."""
     cls = f' class="{text_html(css_class)}"' if css_class else ""
+    cls += lang_attr(lang) if lang is not None else ""
     if alert:
         return f'<p{cls} role="alert"><b>! </b>{text_html(text)}</p>'
     return f"<p{cls}>{text_html(text)}</p>"
 
 
-DISCLAIMER = "Teaching material for students: not a diagnostic device and not medical advice."
+DISCLAIMER = N_("Teaching material for students: not a diagnostic device and not medical advice.")  # t(DISCLAIMER)
+
+
+def disclaimer_html(lang: str | Translator | None = "en", *, bold: bool = False) -> str:
+    """The disclaimer every page shows, as a paragraph in the reader's language."""
+    text = text_html(as_translator(lang)(DISCLAIMER))
+    return f'<p class="cb-disclaimer"{lang_attr(lang)}>' + (f"<b>{text}</b>" if bold else text) + "</p>"

@@ -10,6 +10,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from .i18n import M_, Message, nM_, or_list
 from .model import Case, Condition, Problem, QuestionBank, Text
 
 # jsonschema imports rfc3987_syntax (when installed, as Jupyter installs it) only to check "iri" formats, and that
@@ -24,6 +25,7 @@ if _HIDDEN and sys.modules.get("rfc3987_syntax", 0) is None:
 
 SCHEMA_FILES = {"bank": "question-bank.schema.json", "condition": "condition.schema.json", "case": "case.schema.json"}
 LANGUAGE_CODE = "^[a-z]{2,3}$"  # the keys of word lists (giveaway_words, phrasings, keywords) in the bank
+EN_HASH = "^[0-9a-f]{8}$"  # a translated text's en_hash: the first 8 hex digits of the sha1 of its English
 KIND_NAMES = {"bank": "question bank", "condition": "condition text", "case": "case vignette"}
 
 
@@ -62,15 +64,15 @@ def json_path(parts: Iterable[Any]) -> str:
     return out
 
 
-def _type_name(value: Any) -> str:
+def _type_name(value: Any) -> Message | str:
     return {
-        dict: "an object",
-        list: "a list",
-        str: "a string",
-        bool: "true/false",
-        int: "a number",
-        float: "a number",
-        type(None): "null",
+        dict: M_("an object"),
+        list: M_("a list"),
+        str: M_("a string"),
+        bool: M_("true/false"),
+        int: M_("a number"),
+        float: M_("a number"),
+        type(None): M_("null"),
     }.get(type(value), type(value).__name__)
 
 
@@ -80,83 +82,121 @@ def _short(value: Any, limit: int = 60) -> str:
 
 
 def _describe(error: ValidationError) -> tuple[str, str]:
-    """(what is wrong, how to fix it) for one schema error, in words a teacher understands."""
+    """(what is wrong, how to fix it) for one schema error, in words a teacher understands (late Messages: shown in
+    the reader's language by `casebook validate --lang`; a field's description from the schema is quoted in English)."""
     v, s, inst = error.validator, error.schema, error.instance
     if v == "required":
         name = error.message.split("'")[1] if "'" in error.message else error.message
         desc = (
             s.get("properties", {}).get(name, {}).get("description", "")
         )  # $refs are inlined, so shared definitions carry theirs
-        return f"missing required field '{name}'", f'add "{name}"' + (f" ({desc})" if desc else "")
+        fix = M_('add "{name}" ({description})', name=name, description=desc) if desc else M_('add "{name}"', name=name)
+        return M_("missing required field '{name}'", name=name), fix
     if v == "additionalProperties":
         allowed = ", ".join(sorted(s.get("properties", {})))
         extra = [k for k in inst if k not in s.get("properties", {})] if isinstance(inst, dict) else []
         return (
-            f"unknown field {', '.join(repr(k) for k in extra)}",
-            f"remove it or fix its spelling; allowed fields here: {allowed}",
+            M_("unknown field {names}", names=", ".join(repr(k) for k in extra)),
+            M_("remove it or fix its spelling; allowed fields here: {allowed}", allowed=allowed),
         )
     if v == "type":
-        want = s["type"] if isinstance(s["type"], str) else " or ".join(s["type"])
-        return f"should be {_article(want)}, not {_type_name(inst)} ({_short(inst)})", f"write {_article(want)} here"
+        want = _article(s["type"] if isinstance(s["type"], str) else " or ".join(s["type"]))
+        return (
+            M_("should be {wanted}, not {found} ({value})", wanted=want, found=_type_name(inst), value=_short(inst)),
+            M_("write {wanted} here", wanted=want),
+        )
     if v == "enum":
-        return f"{_short(inst)} is not an allowed value", "use one of: " + ", ".join(json.dumps(x) for x in s["enum"])
+        return (
+            M_("{value} is not an allowed value", value=_short(inst)),
+            M_("use one of: {values}", values=", ".join(json.dumps(x) for x in s["enum"])),
+        )
     if v == "const" and list(error.absolute_path)[-1:] == ["schema_version"]:
         return (
-            f"schema_version {_short(inst)} is not supported: this casebook reads version {s['const']}",
-            f'set "schema_version": {s["const"]} and check the file against the current format',
+            M_(
+                "schema_version {value} is not supported: this casebook reads version {version}",
+                value=_short(inst),
+                version=s["const"],
+            ),
+            M_('set "schema_version": {version} and check the file against the current format', version=s["const"]),
         )
     if v == "const":
-        return f"{_short(inst)} is not supported", f"use {json.dumps(s['const'])}"
+        return M_("{value} is not supported", value=_short(inst)), M_("use {value}", value=json.dumps(s["const"]))
     if v == "pattern" and s.get("pattern") == LANGUAGE_CODE:
         return (
-            f"{_short(inst)} is not a language code",
-            'use a lower-case ISO 639 code such as "en", "nb" or "da"',
+            M_("{value} is not a language code", value=_short(inst)),
+            M_('use a lower-case ISO 639 code such as "en", "nb" or "da"'),
+        )
+    if v == "pattern" and s.get("pattern") == EN_HASH:
+        return (
+            M_("{value} is not a stamp of the English text", value=_short(inst)),
+            M_("remove it and run tools/i18n_strings.py stamp FILE (it writes the first 8 hex digits of its sha1)"),
         )
     if v == "pattern":
         return (
-            f"{_short(inst)} is not a valid identifier",
-            "use lower-case letters, digits, '_' or '-' (start with a letter or digit, at most 64 characters)",
+            M_("{value} is not a valid identifier", value=_short(inst)),
+            M_("use lower-case letters, digits, '_' or '-' (start with a letter or digit, at most 64 characters)"),
         )
     if v == "minLength":
-        return "is empty", "write some text here"
+        return M_("is empty"), M_("write some text here")
     if v in ("minItems", "maxItems"):
-        n = s[v]
+        n, count = s[v], len(inst)
+        if v == "minItems":
+            return (
+                nM_(
+                    "has {count} item(s); at least {n} needed",
+                    "has {count} item(s); at least {n} needed",
+                    count,
+                    count=count,
+                    n=n,
+                ),
+                M_("give at least {n}", n=n),
+            )
         return (
-            f"has {len(inst)} item(s); {'at least' if v == 'minItems' else 'at most'} {n} needed",
-            f"give {'at least' if v == 'minItems' else 'at most'} {n}",
+            nM_(
+                "has {count} item(s); at most {n} needed",
+                "has {count} item(s); at most {n} needed",
+                count,
+                count=count,
+                n=n,
+            ),
+            M_("give at most {n}", n=n),
         )
     if v == "uniqueItems":
-        return "lists the same item twice", "remove the repeated item"
+        return M_("lists the same item twice"), M_("remove the repeated item")
     if v == "oneOf" and _is_local_text(s) and isinstance(inst, str):
-        return "is empty", "write some text here"
+        return M_("is empty"), M_("write some text here")
     if v == "oneOf" and _is_local_text(s) and isinstance(inst, dict):
         return (
-            'should map language codes to non-empty text, with English under "en"',
-            'write {"en": "English text"} and optionally other languages, '
-            'e.g. "nb": "norsk tekst", "da": "dansk tekst"',
+            M_('should map language codes to non-empty text, with English under "en"'),
+            M_(
+                'write {"en": "English text"} and optionally other languages, '
+                'e.g. "nb": "norsk tekst", "da": "dansk tekst"'
+            ),
         )
     if v == "oneOf" and _is_local_text(s):
         return (
-            f'should be text (a string, or an object like {{"en": "..."}}), not {_type_name(inst)}',
-            'write a string, or {"en": "English text", "nb": "norsk tekst"}',
+            M_('should be text (a string, or an object like {{"en": "..."}}), not {found}', found=_type_name(inst)),
+            M_('write a string, or {"en": "English text", "nb": "norsk tekst"}'),
         )
-    if v in ("minimum", "maximum"):
-        return f"{_short(inst)} is out of range", f"use a value {'≥' if v == 'minimum' else '≤'} {s[v]}"
-    return error.message, "see the schema's description of this field"
+    if v == "minimum":
+        return M_("{value} is out of range", value=_short(inst)), M_("use a value ≥ {limit}", limit=s[v])
+    if v == "maximum":
+        return M_("{value} is out of range", value=_short(inst)), M_("use a value ≤ {limit}", limit=s[v])
+    return error.message, M_("see the schema's description of this field")
 
 
 def _is_local_text(s: Mapping) -> bool:
     return any(isinstance(o, dict) and o.get("required") == ["en"] for o in s.get("oneOf", []))
 
 
-def _article(word: str) -> str:
+def _article(word: str) -> Message | str:
     return {
-        "object": "an object",
-        "array": "a list",
-        "string": "a string",
-        "integer": "a whole number",
-        "number": "a number",
-        "boolean": "true or false",
+        "object": M_("an object"),
+        "array": M_("a list"),
+        "string": M_("a string"),
+        "integer": M_("a whole number"),
+        "number": M_("a number"),
+        "boolean": M_("true or false"),
     }.get(word, word)
 
 
@@ -215,10 +255,17 @@ def placeholder_problems(data: Any, kind: str, file: str) -> list[Problem]:
         if isinstance(node, str):
             if parts and parts[0] != "$schema" and is_placeholder(node):
                 wanted = field_description(kind, parts)
-                hint = "replace it with your own text" + (f": {wanted[0].lower()}{wanted[1:]}" if wanted else "")
+                hint = (
+                    M_("replace it with your own text: {description}", description=f"{wanted[0].lower()}{wanted[1:]}")
+                    if wanted
+                    else M_("replace it with your own text")
+                )
                 if kind == "case" and parts[0] == "answers":
-                    hint += " Or remove this answer: the student then reads the bank's default answer."
-                out.append(Problem(file, json_path(parts), f"still a placeholder: {_short(node, 100)}", hint))
+                    hint = M_(
+                        "{hint} Or remove this answer: the student then reads the bank's default answer.", hint=hint
+                    )
+                message = M_("still a placeholder: {text}", text=_short(node, 100))
+                out.append(Problem(file, json_path(parts), message, hint))
         elif isinstance(node, dict):
             for k, v in node.items():
                 walk(v, (*parts, k))
@@ -260,8 +307,8 @@ def bank_problems(bank: QuestionBank, file: str) -> list[Problem]:
         Problem(
             file,
             f"$.questions[{i}].topic",
-            f"question '{q.id}' names unknown topic '{q.topic}'",
-            f"use one of: {', '.join(sorted(topics))}",
+            M_("question '{question}' names unknown topic '{topic}'", question=q.id, topic=q.topic),
+            M_("use one of: {values}", values=", ".join(sorted(topics))),
         )
         for i, q in enumerate(bank.questions.values())
         if q.topic not in topics
@@ -279,7 +326,7 @@ def condition_problems(cond: Condition, known_conditions: set[str], bank: Questi
                 Problem(
                     file,
                     f"$.tell_apart[{i}].condition",
-                    f"unknown condition '{t.condition}'",
+                    M_("unknown condition '{id}'", id=t.condition),
                     _did_you_mean(t.condition, known_conditions, "condition"),
                 )
             )
@@ -288,8 +335,8 @@ def condition_problems(cond: Condition, known_conditions: set[str], bank: Questi
                 Problem(
                     file,
                     f"$.tell_apart[{i}].condition",
-                    "a condition cannot be its own look-alike",
-                    "name a different condition",
+                    M_("a condition cannot be its own look-alike"),
+                    M_("name a different condition"),
                 )
             )
     for i, d in enumerate(cond.defining_answers):
@@ -301,7 +348,7 @@ def condition_problems(cond: Condition, known_conditions: set[str], bank: Questi
                 Problem(
                     file,
                     f"$.defining_answers[{i}].question",
-                    f"unknown question '{d.question}'",
+                    M_("unknown question '{id}'", id=d.question),
                     _did_you_mean(d.question, _texts_of(bank.questions), "question"),
                 )
             )
@@ -312,8 +359,8 @@ def condition_problems(cond: Condition, known_conditions: set[str], bank: Questi
                     Problem(
                         file,
                         f"$.defining_answers[{i}].options[{j}]",
-                        f"question '{q.id}' has no answer choice '{o}'",
-                        f"use one of: {', '.join(x.id for x in q.options)}",
+                        M_("question '{question}' has no answer choice '{choice}'", question=q.id, choice=o),
+                        M_("use one of: {values}", values=", ".join(x.id for x in q.options)),
                     )
                 )
     out += _abnormal_finding_problems(cond, bank, file)
@@ -327,12 +374,14 @@ def condition_problems(cond: Condition, known_conditions: set[str], bank: Questi
                 Problem(
                     file,
                     path,
-                    f"unknown next step '{s.step}'",
+                    M_("unknown next step '{id}'", id=s.step),
                     _did_you_mean(s.step, _texts_of(bank.next_steps), "step"),
                 )
             )
         elif s.step in seen_steps:
-            out.append(Problem(file, path, f"next step '{s.step}' is listed twice", "remove the repeated entry"))
+            out.append(
+                Problem(file, path, M_("next step '{id}' is listed twice", id=s.step), M_("remove the repeated entry"))
+            )
         seen_steps.add(s.step)
     return out
 
@@ -340,31 +389,36 @@ def condition_problems(cond: Condition, known_conditions: set[str], bank: Questi
 def _abnormal_finding_problems(cond: Condition, bank: QuestionBank, file: str) -> list[Problem]:
     """The ids under abnormal_findings name examination items and investigations of the bank, in the right list."""
     lists = {
-        "examination": ("examination item", cond.abnormal_examination, bank.examinations, "exam"),
-        "investigations": ("investigation", cond.abnormal_investigations, bank.investigations, "investigation"),
+        "examination": (cond.abnormal_examination, bank.examinations, "exam"),
+        "investigations": (cond.abnormal_investigations, bank.investigations, "investigation"),
     }
     out: list[Problem] = []
-    for key, (kind, ids, table, ids_kind) in lists.items():
+    for key, (ids, table, ids_kind) in lists.items():
         other_key = "investigations" if key == "examination" else "examination"
-        other_kind, _, other_table, _ = lists[other_key]
+        _, other_table, _ = lists[other_key]
         for i, item_id in enumerate(ids):
             path = f"$.abnormal_findings.{key}[{i}]"
             if not item_id or item_id in table:
                 continue
             if item_id in other_table:
-                what = f"'{item_id}' is {_a(other_kind)}, not {_a(kind)}"
-                out.append(Problem(file, path, what, f'move it under "{other_key}"'))
+                what = (
+                    M_("'{id}' is an investigation, not an examination item", id=item_id)
+                    if key == "examination"
+                    else M_("'{id}' is an examination item, not an investigation", id=item_id)
+                )
+                out.append(Problem(file, path, what, M_('move it under "{key}"', key=other_key)))
             else:
                 out.append(
-                    Problem(
-                        file, path, f"unknown {kind} '{item_id}'", _did_you_mean(item_id, _texts_of(table), ids_kind)
-                    )
+                    Problem(file, path, _unknown_item(key, item_id), _did_you_mean(item_id, _texts_of(table), ids_kind))
                 )
     return out
 
 
-def _a(noun: str) -> str:
-    return ("an " if noun[0] in "aeiou" else "a ") + noun
+def _unknown_item(key: str, item_id: str) -> Message:
+    """'unknown examination item 'x'' or 'unknown investigation 'x'' (``key``: the case file's list)."""
+    if key == "examination":
+        return M_("unknown examination item '{id}'", id=item_id)
+    return M_("unknown investigation '{id}'", id=item_id)
 
 
 def case_problems(
@@ -380,14 +434,14 @@ def case_problems(
     elif case.diagnosis not in known_conditions:
         p(
             "$.diagnosis",
-            f"unknown condition '{case.diagnosis}'",
+            M_("unknown condition '{id}'", id=case.diagnosis),
             _did_you_mean(case.diagnosis, known_conditions, "condition"),
         )
     elif case.diagnosis not in conditions:
         p(
             "$.diagnosis",
-            f"condition '{case.diagnosis}' has problems of its own and was not loaded",
-            "fix the problems reported for that condition's file",
+            M_("condition '{id}' has problems of its own and was not loaded", id=case.diagnosis),
+            M_("fix the problems reported for that condition's file"),
         )
     seen_diff: set[str] = set()
     for i, d in enumerate(case.differential):
@@ -396,37 +450,42 @@ def case_problems(
         if d.condition not in known_conditions:
             p(
                 f"$.differential[{i}].condition",
-                f"unknown condition '{d.condition}'",
+                M_("unknown condition '{id}'", id=d.condition),
                 _did_you_mean(d.condition, known_conditions, "condition"),
             )
         if d.condition == case.diagnosis:
             p(
                 f"$.differential[{i}].condition",
-                "the diagnosis is listed in its own differential",
-                "list only look-alikes other than the diagnosis",
+                M_("the diagnosis is listed in its own differential"),
+                M_("list only look-alikes other than the diagnosis"),
             )
         if d.condition in seen_diff:
-            p(f"$.differential[{i}].condition", f"'{d.condition}' is listed twice", "remove the repeated entry")
+            p(
+                f"$.differential[{i}].condition",
+                M_("'{id}' is listed twice", id=d.condition),
+                M_("remove the repeated entry"),
+            )
         seen_diff.add(d.condition)
 
     for qid, ans in case.answers.items():
         q = bank.questions.get(qid)
         if q is None:
-            p(f"$.answers.{qid}", f"unknown question '{qid}'", _did_you_mean(qid, questions, "question"))
+            p(f"$.answers.{qid}", M_("unknown question '{id}'", id=qid), _did_you_mean(qid, questions, "question"))
             continue
         for j, o in enumerate(ans.options):
             if o and q.option(o) is None:
                 p(
                     f"$.answers.{qid}.options[{j}]",
-                    f"question '{qid}' has no answer choice '{o}'",
-                    "use one of: "
-                    + (", ".join(x.id for x in q.options) or "(this question has no choices; remove options)"),
+                    M_("question '{question}' has no answer choice '{choice}'", question=qid, choice=o),
+                    M_("use one of: {values}", values=", ".join(x.id for x in q.options))
+                    if q.options
+                    else M_("use one of: (this question has no choices; remove options)"),
                 )
         if len(ans.options) > 1 and not q.multiple:
             p(
                 f"$.answers.{qid}.options",
-                f"question '{qid}' takes one answer choice, {len(ans.options)} given",
-                "keep the one choice that fits best",
+                M_("question '{id}' takes one answer choice, {count} given", id=qid, count=len(ans.options)),
+                M_("keep the one choice that fits best"),
             )
     for field_name, table, items, kind in (
         ("examination", bank.examinations, case.examination, "exam"),
@@ -436,7 +495,7 @@ def case_problems(
             if item_id not in table:
                 p(
                     f"$.{field_name}.{item_id}",
-                    f"unknown {'examination item' if field_name == 'examination' else 'investigation'} '{item_id}'",
+                    _unknown_item(field_name, item_id),
                     _did_you_mean(item_id, _texts_of(table), kind),
                 )
 
@@ -444,30 +503,34 @@ def case_problems(
         if not qid:
             continue
         if qid not in bank.questions:
-            p(f"$.key_questions[{i}]", f"unknown question '{qid}'", _did_you_mean(qid, questions, "question"))
+            p(f"$.key_questions[{i}]", M_("unknown question '{id}'", id=qid), _did_you_mean(qid, questions, "question"))
         elif qid not in case.answers:
             p(
                 f"$.key_questions[{i}]",
-                f"key question '{qid}' is not answered in this case",
-                f"add an answer for '{qid}' under \"answers\"",
+                M_("key question '{id}' is not answered in this case", id=qid),
+                M_("add an answer for '{id}' under \"answers\"", id=qid),
             )
     for i, qid in enumerate(case.red_flag_questions):
         if not qid:
             continue
         q = bank.questions.get(qid)
         if q is None:
-            p(f"$.red_flag_questions[{i}]", f"unknown question '{qid}'", _did_you_mean(qid, questions, "question"))
+            p(
+                f"$.red_flag_questions[{i}]",
+                M_("unknown question '{id}'", id=qid),
+                _did_you_mean(qid, questions, "question"),
+            )
         elif not q.red_flag:
             p(
                 f"$.red_flag_questions[{i}]",
-                f"question '{qid}' is not a red-flag question in the bank",
-                'list only questions marked "red_flag": true, or mark it so in questions.json',
+                M_("question '{id}' is not a red-flag question in the bank", id=qid),
+                M_('list only questions marked "red_flag": true, or mark it so in questions.json'),
             )
         elif qid not in case.answers:
             p(
                 f"$.red_flag_questions[{i}]",
-                f"red-flag question '{qid}' is not answered in this case",
-                f"add an answer for '{qid}' under \"answers\"",
+                M_("red-flag question '{id}' is not answered in this case", id=qid),
+                M_("add an answer for '{id}' under \"answers\"", id=qid),
             )
 
     diag = conditions.get(case.diagnosis)
@@ -476,14 +539,14 @@ def case_problems(
         if diag is not None and kf.feature and diag.feature(kf.feature) is None:
             p(
                 f"$.key_findings[{i}].feature",
-                f"'{kf.feature}' is not a key feature of '{diag.id}'",
-                "use one of: " + ", ".join(f.id for f in diag.key_features),
+                M_("'{feature}' is not a key feature of '{condition}'", feature=kf.feature, condition=diag.id),
+                M_("use one of: {values}", values=", ".join(f.id for f in diag.key_features)),
             )
         for j, item in enumerate(kf.elicited_by):
             if item and bank.item(item) is None:
                 p(
                     f"$.key_findings[{i}].elicited_by[{j}]",
-                    f"unknown question, examination or investigation '{item}'",
+                    M_("unknown question, examination or investigation '{id}'", id=item),
                     _did_you_mean(item, items),
                 )
     if diag is not None:
@@ -492,8 +555,11 @@ def case_problems(
             if ans is not None and ans.options and not set(ans.options) <= set(d.options):
                 p(
                     f"$.answers.{d.question}.options",
-                    f"the answer contradicts the diagnosis '{diag.id}': {d.why}",
-                    f"answer with {' or '.join(repr(o) for o in d.options)}, or change the diagnosis",
+                    M_("the answer contradicts the diagnosis '{condition}': {why}", condition=diag.id, why=d.why),
+                    M_(
+                        "answer with {options}, or change the diagnosis",
+                        options=or_list([repr(o) for o in d.options]),
+                    ),
                 )
         for i, d in enumerate(case.differential):
             other = conditions.get(d.condition)
@@ -505,10 +571,18 @@ def case_problems(
             ):
                 p(
                     f"$.differential[{i}].condition",
-                    f"look-alike '{d.condition}' has no tell-apart text: "
-                    f"neither '{diag.id}' nor '{d.condition}' says how to tell them apart",
-                    f'add {{"condition": "{d.condition}", "text": "..."}} under "tell_apart" '
-                    f"in the condition text of '{diag.id}'",
+                    M_(
+                        "look-alike '{other}' has no tell-apart text: "
+                        "neither '{condition}' nor '{other}' says how to tell them apart",
+                        other=d.condition,
+                        condition=diag.id,
+                    ),
+                    M_(
+                        'add {{"condition": "{other}", "text": "..."}} under "tell_apart" '
+                        "in the condition text of '{condition}'",
+                        other=d.condition,
+                        condition=diag.id,
+                    ),
                 )
 
     judged: dict[str, str] = {}
@@ -519,9 +593,13 @@ def case_problems(
             if not s.step:
                 continue
             if s.step not in bank.next_steps:
-                p(path, f"unknown next step '{s.step}'", _did_you_mean(s.step, steps, "step"))
+                p(path, M_("unknown next step '{id}'", id=s.step), _did_you_mean(s.step, steps, "step"))
             if s.step in judged:
-                p(path, f"next step '{s.step}' is already judged '{judged[s.step]}'", "judge each next step once")
+                p(
+                    path,
+                    M_("next step '{id}' is already judged '{verdict}'", id=s.step, verdict=judged[s.step]),
+                    M_("judge each next step once"),
+                )
             judged.setdefault(s.step, verdict)
     if case.red_flag_case:
         for i, s in enumerate(case.correct_steps):
@@ -529,8 +607,12 @@ def case_problems(
             if ns is not None and not ns.is_urgent:
                 p(
                     f"$.next_steps.correct[{i}].step",
-                    f"a red-flag case's correct next step must be urgent, but '{s.step}' is '{ns.urgency}'",
-                    'choose a same-day or emergency step, or set "red_flag_case": false',
+                    M_(
+                        "a red-flag case's correct next step must be urgent, but '{id}' is '{urgency}'",
+                        id=s.step,
+                        urgency=ns.urgency,
+                    ),
+                    M_('choose a same-day or emergency step, or set "red_flag_case": false'),
                 )
         for verdict, graded in (("acceptable", case.acceptable_steps), ("not_indicated", case.not_indicated_steps)):
             for i, s in enumerate(graded):
@@ -538,10 +620,17 @@ def case_problems(
                 if ns is not None and not ns.is_urgent:
                     p(
                         f"$.next_steps.{verdict}[{i}].step",
-                        f"a red-flag case needs urgent care, so '{s.step}' ('{ns.urgency}') delays it and cannot be "
-                        f"graded '{verdict}'",
-                        'move it under "next_steps.unsafe" (a step that delays urgent care is unsafe), '
-                        'or set "red_flag_case": false',
+                        M_(
+                            "a red-flag case needs urgent care, so '{id}' ('{urgency}') delays it and cannot be "
+                            "graded '{verdict}'",
+                            id=s.step,
+                            urgency=ns.urgency,
+                            verdict=verdict,
+                        ),
+                        M_(
+                            'move it under "next_steps.unsafe" (a step that delays urgent care is unsafe), '
+                            'or set "red_flag_case": false'
+                        ),
                     )
     if diag is not None:
         out += default_finding_problems(case, diag, bank, file)
@@ -557,9 +646,9 @@ def case_problems(
 def default_finding_problems(case: Case, diag: Condition, bank: QuestionBank, file: str) -> list[Problem]:
     """R1: every item abnormal in the diagnosis has the case's own finding, never the bank's normal default."""
     out: list[Problem] = []
-    for key, ids, table, stated, what in (
-        ("examination", diag.abnormal_examination, bank.examinations, case.examination, "what the student finds"),
-        ("investigations", diag.abnormal_investigations, bank.investigations, case.investigations, "the result"),
+    for key, ids, table, stated in (
+        ("examination", diag.abnormal_examination, bank.examinations, case.examination),
+        ("investigations", diag.abnormal_investigations, bank.investigations, case.investigations),
     ):
         for item_id in ids:
             item = table.get(item_id)
@@ -572,9 +661,16 @@ def default_finding_problems(case: Case, diag: Condition, bank: QuestionBank, fi
                     Problem(
                         file,
                         f"$.{key}",
-                        f"'{item_id}' is abnormal in '{diag.id}', but this case leaves it to the bank's normal "
-                        f"default ({json.dumps(default.en, ensure_ascii=False)})",
-                        f'add "{item_id}": "<{what} in this patient>" under "{key}"',
+                        M_(
+                            "'{id}' is abnormal in '{condition}', but this case leaves it to the bank's normal "
+                            "default ({default})",
+                            id=item_id,
+                            condition=diag.id,
+                            default=json.dumps(default.en, ensure_ascii=False),
+                        ),
+                        M_('add "{id}": "<what the student finds in this patient>" under "{key}"', id=item_id, key=key)
+                        if key == "examination"
+                        else M_('add "{id}": "<the result in this patient>" under "{key}"', id=item_id, key=key),
                     )
                 )
             elif _same_text(own, default):
@@ -582,9 +678,16 @@ def default_finding_problems(case: Case, diag: Condition, bank: QuestionBank, fi
                     Problem(
                         file,
                         f"$.{key}.{item_id}",
-                        f"'{item_id}' is abnormal in '{diag.id}', but this case gives the bank's normal default "
-                        f"word for word ({json.dumps(default.en, ensure_ascii=False)})",
-                        f"write {what} in this patient",
+                        M_(
+                            "'{id}' is abnormal in '{condition}', but this case gives the bank's normal default "
+                            "word for word ({default})",
+                            id=item_id,
+                            condition=diag.id,
+                            default=json.dumps(default.en, ensure_ascii=False),
+                        ),
+                        M_("write what the student finds in this patient")
+                        if key == "examination"
+                        else M_("write the result in this patient"),
                     )
                 )
     return out
@@ -606,9 +709,17 @@ def unsafe_step_problems(case: Case, diag: Condition, file: str) -> list[Problem
                 Problem(
                     file,
                     "$.next_steps",
-                    f"'{u.step}' is unsafe in every case of '{diag.id}' ({u.why.en}), but this case does not grade it",
-                    f'list it under next_steps.unsafe: {{"step": "{u.step}", '
-                    '"why": "<why it is unsafe for this patient>"}',
+                    M_(
+                        "'{id}' is unsafe in every case of '{condition}' ({why}), but this case does not grade it",
+                        id=u.step,
+                        condition=diag.id,
+                        why=u.why,
+                    ),
+                    M_(
+                        'list it under next_steps.unsafe: {{"step": "{id}", '
+                        '"why": "<why it is unsafe for this patient>"}}',
+                        id=u.step,
+                    ),
                 )
             )
         for verdict, i in where:
@@ -617,10 +728,19 @@ def unsafe_step_problems(case: Case, diag: Condition, file: str) -> list[Problem
                     Problem(
                         file,
                         f"$.next_steps.{verdict}[{i}].step",
-                        f"'{u.step}' is unsafe in every case of '{diag.id}' ({u.why.en}), but this case grades it "
-                        f"'{verdict}'",
-                        f'move it under next_steps.unsafe, or take it out of "unsafe_steps" in the condition text '
-                        f"of '{diag.id}'",
+                        M_(
+                            "'{id}' is unsafe in every case of '{condition}' ({why}), but this case grades it "
+                            "'{verdict}'",
+                            id=u.step,
+                            condition=diag.id,
+                            why=u.why,
+                            verdict=verdict,
+                        ),
+                        M_(
+                            'move it under next_steps.unsafe, or take it out of "unsafe_steps" in the condition text '
+                            "of '{condition}'",
+                            condition=diag.id,
+                        ),
                     )
                 )
     return out
@@ -645,10 +765,10 @@ def giveaway_problems(case: Case, bank: QuestionBank, file: str) -> list[Problem
     """R3: a red-flag case's title, patient line and complaint do not answer its red-flag key questions early."""
     out: list[Problem] = []
     shown = (
-        ("title", "the title", case.title),
-        ("patient.occupation", "the patient's occupation", case.patient.occupation),
-        ("patient.activity", "the patient's activity", case.patient.activity),
-        ("presenting_complaint", "the presenting complaint", case.presenting_complaint),
+        ("title", M_("the title"), case.title),
+        ("patient.occupation", M_("the patient's occupation"), case.patient.occupation),
+        ("patient.activity", M_("the patient's activity"), case.patient.activity),
+        ("presenting_complaint", M_("the presenting complaint"), case.presenting_complaint),
     )
     for field_name, label, value in shown:
         if value is None:
@@ -667,9 +787,14 @@ def giveaway_problems(case: Case, bank: QuestionBank, file: str) -> list[Problem
                         Problem(
                             file,
                             f"$.{field_name}" + ("" if lang == "en" else f".{lang}"),
-                            f"{label} gives away the red-flag question '{qid}' "
-                            f"({json.dumps(q.text.get(lang), ensure_ascii=False)}): it says {words}",
-                            f"leave it for the student to ask: move it into the answer to '{qid}'",
+                            M_(
+                                "{field} gives away the red-flag question '{id}' ({question}): it says {words}",
+                                field=label,
+                                id=qid,
+                                question=json.dumps(q.text.get(lang), ensure_ascii=False),
+                                words=words,
+                            ),
+                            M_("leave it for the student to ask: move it into the answer to '{id}'", id=qid),
                         )
                     )
     return out
@@ -683,15 +808,20 @@ def lookalike_problems(cases: Mapping[str, Case], files: Mapping[str, str]) -> l
             path = f"$.lookalike_cases[{i}]"
             if other not in cases:
                 out.append(
-                    Problem(files[case.id], path, f"unknown case '{other}'", _did_you_mean(other, set(cases), "case"))
+                    Problem(
+                        files[case.id],
+                        path,
+                        M_("unknown case '{id}'", id=other),
+                        _did_you_mean(other, set(cases), "case"),
+                    )
                 )
             elif cases[other].diagnosis == case.diagnosis:
                 out.append(
                     Problem(
                         files[case.id],
                         path,
-                        f"case '{other}' has the same diagnosis",
-                        "a look-alike case must have a different diagnosis",
+                        M_("case '{id}' has the same diagnosis", id=other),
+                        M_("a look-alike case must have a different diagnosis"),
                     )
                 )
     return out
@@ -708,7 +838,7 @@ def _texts_of(table: Mapping[str, Any]) -> dict[str, str]:
     return {k: getattr(getattr(v, "text", ""), "en", "") for k, v in table.items()}
 
 
-def _did_you_mean(name: str, known: Mapping[str, str] | Iterable[str], kind: str = "") -> str:
+def _did_you_mean(name: str, known: Mapping[str, str] | Iterable[str], kind: str = "") -> Message:
     """A hint naming the closest known ids, or where to look them up when none is close.
 
     ``known`` is a set of ids, or {id: text} so that a word of the text can match (q_fever finds the question whose
@@ -717,9 +847,14 @@ def _did_you_mean(name: str, known: Mapping[str, str] | Iterable[str], kind: str
     texts = dict(known) if isinstance(known, Mapping) else dict.fromkeys(known, "")
     close = closest_ids(name, texts)
     if close:
-        return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+        return M_("did you mean {ids}?", ids=or_list([f"'{c}'" for c in close]))
     look = "casebook list" if kind == "case" else "casebook ids" + (f" --kind {kind}" if kind else "")
-    return f"no known id is close to '{name}': run `{look}` to see all {len(texts)}"
+    return M_(
+        "no known id is close to '{name}': run `{command}` to see all {count}",
+        name=name,
+        command=look,
+        count=len(texts),
+    )
 
 
 def closest_ids(name: str, texts: Mapping[str, str], limit: int = 3) -> list[str]:
@@ -848,7 +983,8 @@ def copied_text_warnings(
         (f"case:{c.id}", c.file, case_texts(c)) for c in cases.values()
     ]
     documents += [
-        (f"condition:{c.id}", f"the condition text of '{c.id}'", condition_texts(c)) for c in conditions.values()
+        (f"condition:{c.id}", M_("the condition text of '{id}'", id=c.id), condition_texts(c))
+        for c in conditions.values()
     ]
     for doc, file, texts in documents:
         for path, value in texts:
@@ -895,8 +1031,17 @@ def copied_text_warnings(
                     Problem(
                         case.file,
                         where,
-                        f'repeats {count} words in a row of {source_file} ({source_path}): "{quoted}"',
-                        "write it in your own words for this patient (a copied template reads the same in every case)",
+                        M_(
+                            'repeats {count} words in a row of {source} ({path}): "{quoted}"',
+                            count=count,
+                            source=source_file,
+                            path=source_path,
+                            quoted=quoted,
+                        ),
+                        M_(
+                            "write it in your own words for this patient "
+                            "(a copied template reads the same in every case)"
+                        ),
                     )
                 )
     return out

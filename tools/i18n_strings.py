@@ -5,14 +5,22 @@ A text is translatable where the file's JSON Schema allows a localisable text (a
     python tools/i18n_strings.py export FILE [--lang nb,da] > strings.json   # {json path: {"en": .., "nb": ..}}
     python tools/i18n_strings.py apply FILE strings.json                    # writes nb/da back into FILE (layout kept)
     python tools/i18n_strings.py missing FILE... [--lang nb,da]             # paths lacking a language; exit 1 if any
+    python tools/i18n_strings.py stamp FILE...                              # en_hash on every text with nb and da
+    python tools/i18n_strings.py stale FILE...                              # texts whose English changed; exit 1 if any
 
 `export` gives every text with the translations it already has (empty strings where missing); fill them in and
 `apply`. English is never changed by `apply`: a path whose "en" differs from the file's English is refused, so a
 translation always belongs to the English it was made from.
+
+Freshness: a text translated into nb and da carries "en_hash", the first 8 hex digits of the SHA-1 of the English it
+was translated from (or last checked against). `apply` stamps every text it writes; `stamp` stamps every translated
+text of a file, so run it after re-checking nb and da of a text whose English changed. `stale` (and
+tests/test_translations.py) lists every text whose English no longer matches its stamp.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from collections.abc import Iterator
@@ -26,6 +34,7 @@ from casebook import validation  # noqa: E402
 from casebook.loading import kind_of  # noqa: E402
 
 LANGS = ("nb", "da")
+HASH_KEY = "en_hash"
 
 
 def _schema(kind: str) -> dict:
@@ -71,6 +80,59 @@ def english(value: Any) -> str:
     return value if isinstance(value, str) else value["en"]
 
 
+def en_hash(text: str) -> str:
+    """The freshness stamp of an English text: the first 8 hex digits of the SHA-1 of its UTF-8 bytes."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
+def _translated(value: Any, langs: tuple[str, ...] = LANGS) -> bool:
+    return isinstance(value, dict) and all(isinstance(value.get(lang), str) and value[lang].strip() for lang in langs)
+
+
+def _stamped(value: dict) -> dict:
+    """``value`` with its en_hash (re)written last, from its English."""
+    out = {k: v for k, v in value.items() if k != HASH_KEY}
+    out[HASH_KEY] = en_hash(value["en"])
+    return out
+
+
+def _write(file: Path, data: Any) -> None:
+    file.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def stamp(file: Path) -> int:
+    """Stamp every text of ``file`` that has nb and da with the hash of its English; returns how many changed."""
+    data, found = file_texts(file)
+    changed = 0
+    for path, value in found:
+        if _translated(value) and value.get(HASH_KEY) != en_hash(value["en"]):
+            _set(data, path, _stamped(value))
+            changed += 1
+    if changed:
+        _write(file, data)
+    return changed
+
+
+def stale(file: Path) -> list[str]:
+    """Every translated text of ``file`` whose English changed since its nb and da were made or checked (or that
+    was never stamped), as 'FILE: PATH ...' lines."""
+    _data, found = file_texts(file)
+    out = []
+    for path, value in found:
+        if not isinstance(value, dict) or not any(lang in value for lang in LANGS):
+            continue
+        if value.get(HASH_KEY) is None:
+            out.append(
+                f"{file}: {path_str(path)} has no {HASH_KEY}: check nb/da, then run tools/i18n_strings.py stamp {file}"
+            )
+        elif value[HASH_KEY] != en_hash(value["en"]):
+            out.append(
+                f"{file}: {path_str(path)}: the English changed since nb/da were written: re-check nb/da, "
+                f"then run tools/i18n_strings.py stamp {file}"
+            )
+    return out
+
+
 def export(file: Path, langs: tuple[str, ...]) -> dict:
     _data, found = file_texts(file)
     out = {}
@@ -111,9 +173,11 @@ def apply(file: Path, strings: dict) -> list[str]:
                 problems.append(f"{key}: the {lang} text must be a string without leading or trailing spaces")
                 continue
             new[lang] = text
+        if _translated(new):
+            new = _stamped(new)  # the translations were just made from this English
         _set(data, path, new if len(new) > 1 else english(value))
     if not problems:
-        file.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        _write(file, data)
     return problems
 
 
@@ -141,6 +205,16 @@ def main(argv: list[str]) -> int:
         for p in problems:
             print(p, file=sys.stderr)
         return 1 if problems else 0
+    if len(argv) >= 2 and argv[0] == "stamp":
+        for f in argv[1:]:
+            print(f"{f}: {stamp(Path(f))} text(s) stamped", file=sys.stderr)
+        return 0
+    if len(argv) >= 2 and argv[0] == "stale":
+        lines = [line for f in argv[1:] for line in stale(Path(f))]
+        for line in lines:
+            print(line)
+        print(f"{len(lines)} stale", file=sys.stderr)
+        return 1 if lines else 0
     if len(argv) >= 2 and argv[0] == "missing":
         lines = [line for f in argv[1:] for line in missing(Path(f), langs)]
         for line in lines:

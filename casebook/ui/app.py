@@ -6,8 +6,9 @@ from collections.abc import Callable, Sequence
 
 import ipywidgets as w
 
+from ..i18n import translator_for
 from ..model import Casebook
-from ..render import DISCLAIMER, STYLE, case_header_html, message_html, text_html
+from ..render import STYLE, case_header_html, disclaimer_html, message_html
 from ..session import CaseSession, Event
 from .decision_view import DecisionView
 from .exam_view import ExamView
@@ -30,7 +31,7 @@ class CaseApp:
         case_id: str,
         *,
         alias: str = "",
-        lang: str = "en",
+        lang: str | None = None,
         mode: str = "menu",
         case_ids: Sequence[str] | None = None,
         choose_next: Callable[[str], str | None] | None = None,
@@ -38,30 +39,33 @@ class CaseApp:
     ):
         self.book = book
         self.alias = alias
-        self.lang = lang
+        self.t = t = translator_for(lang)  # the language of the page and its sessions (default: $CASEBOOK_LANG, en)
+        self.lang = t.lang
         self.mode = mode  # how the history is taken: "menu" or "recall" (casebook.session)
         self.case_ids = list(case_ids) if case_ids is not None else list(book.cases)
         self._choose_next = choose_next or self._next_in_list
         self.on_submit = list(on_submit)
-        self.log = ErrorLog()
+        self.log = ErrorLog(t)
         self.header = w.HTML()
         self.header.add_class("cb-header")
         self.skip_button = w.Button(
-            description="Skip to diagnosis", tooltip="Jump past the questions to the diagnosis and Submit"
+            description=t("Skip to diagnosis"), tooltip=t("Jump past the questions to the diagnosis and Submit")
         )
         self.skip_button.add_class("cb-skip")
-        self.skip_button.on_click(self.log.guard("moving to the diagnosis")(self._on_skip_clicked))
+        self.skip_button.on_click(self.log.guard(t.pgettext("while", "moving to the diagnosis"))(self._on_skip_clicked))
         self.restart_button = w.Button(
-            description="Restart case", icon="undo", tooltip="Start this case again from the beginning"
+            description=t("Restart case"), icon="undo", tooltip=t("Start this case again from the beginning")
         )
         self.restart_button.add_class("cb-restart")
-        self.next_button = w.Button(description="Next case", icon="forward", tooltip="Go to another case")
+        self.next_button = w.Button(description=t("Next case"), icon="forward", tooltip=t("Go to another case"))
         self.next_button.add_class("cb-next-case")
-        self.restart_button.on_click(self.log.guard("restarting the case")(self._on_restart_clicked))
-        self.next_button.on_click(self.log.guard("moving to the next case")(self._on_next_clicked))
+        self.restart_button.on_click(
+            self.log.guard(t.pgettext("while", "restarting the case"))(self._on_restart_clicked)
+        )
+        self.next_button.on_click(self.log.guard(t.pgettext("while", "moving to the next case"))(self._on_next_clicked))
         self.controls = w.HBox([self.restart_button, self.next_button])
         self.controls.add_class("cb-controls")
-        self.disclaimer = w.HTML(STYLE + f'<p class="cb-disclaimer">{text_html(DISCLAIMER)}</p>')
+        self.disclaimer = w.HTML(STYLE + disclaimer_html(t))
         self.widget = w.VBox()
         self.widget.add_class("cb-app")
         self.session: CaseSession | None = None
@@ -86,9 +90,9 @@ class CaseApp:
         self.history = HistoryView(self.session, self.log)
         self.exam = ExamView(self.session, self.log)
         self.decision = DecisionView(self.session, self.log)
-        self._listener = self.log.guard("saving your attempt")(self._on_session_event)
+        self._listener = self.log.guard(self.t.pgettext("while", "saving your attempt"))(self._on_session_event)
         self.session.subscribe(self._listener)
-        self.header.value = case_header_html(self.book, self.session.case, self.lang)
+        self.header.value = case_header_html(self.book, self.session.case, self.t)
         self.widget.children = [
             self.disclaimer,
             self.header,
@@ -109,7 +113,7 @@ class CaseApp:
     def _on_session_event(self, event: Event) -> None:
         if event.kind == "submit":
             for callback in self.on_submit:
-                self.log.guard("saving your attempt")(callback)(self.session)
+                self.log.guard(self.t.pgettext("while", "saving your attempt"))(callback)(self.session)
 
     def _on_skip_clicked(self, _button=None) -> None:
         self.decision.focus()
@@ -134,7 +138,7 @@ class CaseApp:
         """Load the next case (``choose_next``), or say that every case in the list is done."""
         nxt = self._choose_next(self.session.case.id)
         if nxt is None:
-            self.decision.status.value = message_html("You have done every case in this list.")
+            self.decision.status.value = message_html(self.t("You have done every case in this list."), lang=self.t)
             return
         self.load_case(nxt)
 

@@ -17,6 +17,7 @@ class ExamView:
 
     def __init__(self, session: CaseSession, log: ErrorLog):
         self.session = session
+        self.t = t = session.t
         bank = session.book.bank
         lang = session.lang
         self.exam_buttons: dict[str, w.Button] = {}
@@ -24,13 +25,13 @@ class ExamView:
         self._done: set[str] = set()
         self._locked = False
         for table, buttons, kind, action, where in (
-            (bank.examinations, self.exam_buttons, "exam", self._on_exam_clicked, "examining"),
+            (bank.examinations, self.exam_buttons, "exam", self._on_exam_clicked, t.pgettext("while", "examining")),
             (
                 bank.investigations,
                 self.investigation_buttons,
                 "investigation",
                 self._on_investigation_clicked,
-                "ordering that investigation",
+                t.pgettext("while", "ordering that investigation"),
             ),
         ):
             for item in table.values():
@@ -53,16 +54,16 @@ class ExamView:
 
         self.widget = w.VBox(
             [
-                w.HTML(heading_html("2. Examine", 3)),
+                w.HTML(heading_html(t("2. Examine"), 3, lang=t)),
                 grid(self.exam_buttons),
                 self.findings,
-                w.HTML(heading_html("3. Investigations (if you need them)", 3)),
+                w.HTML(heading_html(t("3. Investigations (if you need them)"), 3, lang=t)),
                 grid(self.investigation_buttons),
                 self.results,
             ]
         )
         self.widget.add_class("cb-exam")
-        self._listener = log.guard("updating the examination")(self._on_session_event)
+        self._listener = log.guard(t.pgettext("while", "updating the examination"))(self._on_session_event)
         session.subscribe(self._listener)
         self.render()
 
@@ -94,15 +95,18 @@ class ExamView:
             self._locked = s.submitted
             for b in buttons.values():
                 b.disabled = s.submitted
+        t = self.t
         self.findings.value = transcript_html(
             [(bank.examinations[e].text.get(s.lang), s.finding_text(e)) for e in s.examined],
-            "Examination findings",
-            "Nothing examined yet.",
+            t("Examination findings"),
+            t("Nothing examined yet."),
+            t,
         )
         self.results.value = transcript_html(
             [(bank.investigations[i].text.get(s.lang), s.result_text(i)) for i in s.investigated],
-            "Results",
-            "No investigations ordered.",
+            t("Results"),
+            t("No investigations ordered."),
+            t,
         )
 
     def close(self) -> None:

@@ -4,30 +4,46 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from ..render import feedback_html
+from ..i18n import N_, Translator, as_translator
+from ..render import feedback_html, lang_attr, text_html
 from ..session import CaseSession, Event
 from .lifecycle import close_widgets
 from .log_view import ErrorLog
 
-EMPTY = "<p><i>Feedback appears here after you submit.</i></p>"
+EMPTY = N_("Feedback appears here after you submit.")
+# Whole clauses (English msgids, translated where shown): each reads on its own in the summary sentence.
 DIAGNOSIS_SAYS = {
-    "correct": "your leading diagnosis is right",
-    "correct_not_leading": "the right diagnosis is on your list, but not first",
-    "wrong": "your diagnosis is not right",
+    "correct": N_("your leading diagnosis is right"),
+    "correct_not_leading": N_("the right diagnosis is on your list, but not first"),
+    "wrong": N_("your diagnosis is not right"),
 }
 STEP_SAYS = {
-    "correct": "your next step is right",
-    "acceptable": "your next step is acceptable, not the best",
-    "not_indicated": "your next step is not needed here",
-    "unsafe": "your next step is unsafe",
+    "correct": N_("your next step is right"),
+    "acceptable": N_("your next step is acceptable, not the best"),
+    "not_indicated": N_("your next step is not needed here"),
+    "unsafe": N_("your next step is unsafe"),
 }
 
 
-def summary_text(feedback) -> str:
+def summary_text(feedback, lang: str | Translator | None = "en") -> str:
     """One sentence on the verdicts, read first (it takes the focus after Submit); the details follow below it."""
-    diagnosis = DIAGNOSIS_SAYS.get(feedback.verdict, f"diagnosis: {feedback.verdict}")
-    step = STEP_SAYS.get(feedback.next_step_verdict, f"next step: {feedback.next_step_verdict}")
-    return f"Feedback: {diagnosis}; {step}. The details follow."
+    t = as_translator(lang)
+    diagnosis = (
+        t(DIAGNOSIS_SAYS[feedback.verdict])
+        if feedback.verdict in DIAGNOSIS_SAYS
+        else t("diagnosis: {verdict}").format(verdict=feedback.verdict)
+    )
+    step = (
+        t(STEP_SAYS[feedback.next_step_verdict])
+        if feedback.next_step_verdict in STEP_SAYS
+        else t("next step: {verdict}").format(verdict=feedback.next_step_verdict)
+    )
+    return t("Feedback: {diagnosis}; {step}. The details follow.").format(diagnosis=diagnosis, step=step)
+
+
+def empty_html(lang: str | Translator | None = "en") -> str:
+    """What the panel shows before Submit."""
+    return f"<p{lang_attr(lang)}><i>{text_html(as_translator(lang)(EMPTY))}</i></p>"
 
 
 class FeedbackView:
@@ -47,7 +63,9 @@ class FeedbackView:
         self.panel.add_class("cb-feedback-panel")
         self.widget = w.VBox([self.summary, self.panel])
         self.widget.add_class("cb-feedback-box")
-        self._listener = (log or ErrorLog()).guard("showing the feedback")(self._on_session_event)
+        self._listener = (log or ErrorLog(session.t)).guard(session.t.pgettext("while", "showing the feedback"))(
+            self._on_session_event
+        )
         session.subscribe(self._listener)
         self.render()
 
@@ -67,9 +85,9 @@ class FeedbackView:
             self.render()
 
     def render(self) -> None:
-        fb = self.session.feedback
-        self.summary.value = summary_text(fb) if fb is not None else ""
-        self.panel.value = feedback_html(fb) if fb is not None else EMPTY
+        fb, t = self.session.feedback, self.session.t
+        self.summary.value = summary_text(fb, t) if fb is not None else ""
+        self.panel.value = feedback_html(fb, t) if fb is not None else empty_html(t)
 
     def close(self) -> None:
         """Stop following the session and close every widget this view built."""

@@ -9,7 +9,8 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
-from ..render import text_html
+from ..i18n import Translator, as_translator
+from ..render import lang_attr, text_html
 from .lifecycle import close_widgets
 
 logger = logging.getLogger("casebook.ui")
@@ -20,34 +21,41 @@ SHOWN_LINES = 5  # the most recent sentences the page shows
 class ErrorLog:
     """Shows every error raised inside a widget callback in the page, never swallowed.
 
-    The student reads a plain sentence (what failed, that the work is kept, what to do); the full traceback goes to
-    the ``casebook.ui`` logger (``exc_info``) for the developer, is kept as ``last_traceback`` and sits behind a
-    "Details for your teacher" toggle under the sentence.
+    The student reads a plain sentence (what failed, that the work is kept, what to do) in the page's language; the
+    full traceback goes to the ``casebook.ui`` logger (``exc_info``) for the developer, is kept as
+    ``last_traceback`` and sits behind a "Details for your teacher" toggle under the sentence.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str | Translator | None = "en") -> None:
+        self.t = as_translator(lang)
         self.lines: list[str] = []
         self.last_traceback = ""
         self.widget = w.HTML(value="", layout=w.Layout(display="none"))
         self.widget.add_class("cb-error-log")
 
     def report(self, where: str, error: BaseException) -> None:
-        """Log ``error`` (raised while ``where``, e.g. "saving your attempt") and show the student what happened."""
+        """Log ``error`` (raised while ``where``, e.g. "saving your attempt", already in the page's language) and
+        show the student what happened."""
         logger.error("casebook widget callback failed while %s", where, exc_info=error)
         self.last_traceback = "".join(traceback.format_exception(error))
+        t = self.t
         self.lines.append(
-            f"Something went wrong while {where}. What you did so far is kept: try again, "
-            "and if it keeps happening, show your teacher the details below."
+            t(
+                "Something went wrong while {action}. What you did so far is kept: try again, "
+                "and if it keeps happening, show your teacher the details below."
+            ).format(action=where)
         )
         sentences = "".join(f"<p>{text_html(line)}</p>" for line in self.lines[-SHOWN_LINES:])
         details = (
-            f"<details><summary>Details for your teacher</summary><pre>{text_html(self.last_traceback)}</pre></details>"
+            f"<details><summary>{text_html(t('Details for your teacher'))}</summary>"
+            f"<pre>{text_html(self.last_traceback)}</pre></details>"
         )
-        self.widget.value = f'<div class="cb-log" role="alert">{sentences}{details}</div>'
+        self.widget.value = f'<div class="cb-log"{lang_attr(t)} role="alert">{sentences}{details}</div>'
         self.widget.layout.display = None
 
     def guard(self, where: str) -> Callable[[Callable], Callable]:
-        """Decorate a callback so any exception lands in this log (``where`` completes "went wrong while ...")."""
+        """Decorate a callback so any exception lands in this log (``where`` completes "went wrong while ...": pass
+        it translated, ``t.pgettext("while", "saving your attempt")``)."""
 
         def wrap(func: Callable) -> Callable:
             @functools.wraps(func)
