@@ -203,7 +203,8 @@ class RecallBox:
         self.ask_button.on_click(log.guard("asking the patient")(self._on_ask_clicked))
         style = w.HTML(
             "<style>.cb-recall-choices button.cb-choice { white-space: normal; text-align: left; max-width: 100%; "
-            "line-height: 1.3; padding-top: 4px; padding-bottom: 4px; }</style>"
+            "line-height: 1.3; padding-top: 4px; padding-bottom: 4px; } .cb-recall p, .cb-recall-box p "
+            "{ line-height: 1.45; margin: 0.3em 0; }</style>"
         )
         self.widget = w.VBox([style, w.HBox([self.ask_box, self.ask_button]), self.status, self.choices])
         self.widget.add_class("cb-recall-box")

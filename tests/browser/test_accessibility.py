@@ -9,6 +9,7 @@ test-output/browser/<test>/axe-<page>.json for review but do not fail the test.
 from __future__ import annotations
 
 import pytest
+import recall_examples
 from playwright.sync_api import expect
 
 from .helpers import (
@@ -20,6 +21,7 @@ from .helpers import (
     decide_by_clicking,
     open_in_voila,
     right_verdict,
+    write_notebook,
 )
 
 pytestmark = pytest.mark.browser
@@ -85,3 +87,45 @@ def test_seminar_has_no_serious_violation(page, request, voila_seminar):
         seminar.locator(".cb-seminar-next").click()
         expect(progress).to_contain_text(f"Step {n} of {total}")
     check_accessible(page, "seminar-all-steps", folder)
+
+
+def test_recall_box_and_recall_seminar_have_no_serious_violation(page, request, voila, scratch, book, dvt_case):
+    """Free recall (issue 15) passes axe-core without a serious or critical finding: the question box with an answer
+    and offered choices, an unanswered question, the opened question list, and the seminar's class-asks step."""
+    unclear = recall_examples.typed_with(book, "ambiguous")
+    off_bank = recall_examples.typed_with(book, "none")
+    notebook = write_notebook(
+        scratch / "a11y-recall.ipynb",
+        [
+            f"""
+import casebook
+from casebook.ui import CaseApp
+from casebook.ui.seminar_view import SeminarView
+
+book = casebook.load()
+CaseApp(book, {dvt_case.id!r}, mode="recall")
+""",
+            f"SeminarView(book, {dvt_case.id!r}, mode='recall').widget",
+        ],
+    )
+    open_in_voila(page, voila, notebook, ready_selector=".cb-seminar")
+    folder = artefact_folder(request.node.name)
+    app = page.locator(".cb-app").first
+    box = app.locator(".cb-recall-input input")
+    for text in (off_bank["text"], unclear["text"]):
+        box.fill(text)
+        box.press("Enter")
+        expect(box).to_have_value("")
+    expect(app.locator(".cb-choice-none")).to_be_visible()
+    expect(app.locator(".cb-transcript-box")).to_contain_text(off_bank["text"])
+    check_accessible(page, "recall-choices", folder)
+    app.locator(".cb-show-questions").click()
+    expect(app.locator(".cb-question-list")).to_be_visible()
+    check_accessible(page, "recall-list-open", folder)
+    seminar = page.locator(".cb-seminar").first
+    seminar.locator(".cb-seminar-next").click()
+    asked = seminar.locator(".cb-recall-input input")
+    asked.fill(recall_examples.clear_key_questions(book, dvt_case.id)[0]["text"])
+    asked.press("Enter")
+    expect(seminar.locator(".cb-seminar-stage")).to_contain_text("The class's questions (1)")
+    check_accessible(page, "recall-seminar", folder)
