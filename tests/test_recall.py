@@ -303,6 +303,23 @@ def test_a_typed_answer_that_does_not_resolve_is_a_problem_with_its_index(tmp_pa
     assert (feedback, s, [p.json_path for p in found]) == (None, None, ["$.typed[1]", "$.typed[2]", "$.typed[3]"])
 
 
+def test_casebook_play_takes_typed_questions_and_names_an_unresolved_one(tmp_path, capsys):
+    """`casebook play --answers` plays typed questions (exit 0, recall thoroughness printed) and refuses an unclear one
+    with its JSON path (exit 1)."""
+    from casebook.cli import main
+
+    example, unclear = clear_key_question(), typed_with("ambiguous")
+    answers = {"typed": [example["text"]], "differential": [CASE.diagnosis], "next_step": CASE.correct_steps[0].step}
+    assert main(["play", CASE_ID, "--answers", str(write_answers(tmp_path, answers))]) == 0
+    out = capsys.readouterr().out
+    n = CASE.key_questions.index(example["expected"]) + 1
+    assert f"Recall thoroughness {round(100 / len(CASE.key_questions))} %" in out and f"{n}. ✓ found unaided" in out
+    answers["typed"].append(unclear["text"])
+    assert main(["play", CASE_ID, "--answers", str(write_answers(tmp_path, answers))]) == 1
+    err = capsys.readouterr().err
+    assert "$.typed[1]" in err and "does not clearly match one question" in err
+
+
 # ---------------------------------------------------------------- the progress store
 
 
