@@ -19,7 +19,7 @@ from .console import (
     load_or_report,
     table,
 )
-from .model import setting_label
+from .model import difficulty_label, setting_label
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -47,6 +47,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     else:
         for r in rows:
             r["setting"] = f"{setting_label(r['setting'], t)} ({r['setting']})"
+            r["difficulty"] = difficulty_label(r["difficulty"], t)
             r["red_flag"] = t("yes") if r["red_flag"] else ""
         print(table(rows, ["id", "title", "diagnosis", "difficulty", "setting", "red_flag"]))
         diagnoses = len({r["diagnosis"] for r in rows})

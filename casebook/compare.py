@@ -10,14 +10,14 @@ from .render import lang_attr, text_html
 
 # (aspect id, English row label translated where shown, the cell of one condition): the table's rows in order.
 ROWS = (
-    ("summary", N_("Summary"), lambda c, t, tr: t(c.summary)),
-    ("who_and_triggers", N_("Who and triggers"), lambda c, t, tr: "\n".join(t(x) for x in c.who_and_triggers)),
-    ("key_features", N_("Key features"), lambda c, t, tr: "\n".join(t(f.text) for f in c.key_features)),
-    ("examination", N_("Examination"), lambda c, t, tr: "\n".join(t(x) for x in c.exam_findings)),
-    ("investigations", N_("Investigations"), lambda c, t, tr: "\n".join(t(x) for x in c.investigations)),
-    ("management", N_("Management"), lambda c, t, tr: "\n".join(t(x) for x in c.management)),
-    ("red_flags", N_("Red flags"), lambda c, t, tr: "\n".join(t(x) for x in c.red_flags) or "—"),
-    ("sources", N_("Sources"), lambda c, t, tr: format_sources(c.sources, tr)),
+    ("summary", N_("Summary"), lambda c, txt, t: txt(c.summary)),
+    ("who_and_triggers", N_("Who and triggers"), lambda c, txt, t: "\n".join(txt(x) for x in c.who_and_triggers)),
+    ("key_features", N_("Key features"), lambda c, txt, t: "\n".join(txt(f.text) for f in c.key_features)),
+    ("examination", N_("Examination"), lambda c, txt, t: "\n".join(txt(x) for x in c.exam_findings)),
+    ("investigations", N_("Investigations"), lambda c, txt, t: "\n".join(txt(x) for x in c.investigations)),
+    ("management", N_("Management"), lambda c, txt, t: "\n".join(txt(x) for x in c.management)),
+    ("red_flags", N_("Red flags"), lambda c, txt, t: "\n".join(txt(x) for x in c.red_flags) or "—"),
+    ("sources", N_("Sources"), lambda c, txt, t: format_sources(c.sources, t)),
 )
 TOLD_APART = "told_apart"  # the aspect of the last rows: how each condition is told apart from each other one
 ASPECTS = (*(aspect for aspect, _, _ in ROWS), TOLD_APART)
@@ -34,7 +34,7 @@ def comparison_table(
     ``("key_features", "told_apart")``), so code never selects rows by their translated labels."""
     import pandas as pd
 
-    tr = as_translator(lang)
+    t = as_translator(lang)
     ids = list(dict.fromkeys(condition_ids))
     unknown = [c for c in ids if c not in book.conditions]
     if unknown:
@@ -43,23 +43,22 @@ def comparison_table(
         raise ValueError(M_("compare 2 to 4 conditions, not {n}", n=len(ids)))
     wanted = set(ASPECTS if aspects is None else aspects)
     if wanted - set(ASPECTS):
-        raise ValueError(
-            M_("unknown aspect '{id}': use one of {ids}", id=sorted(wanted - set(ASPECTS))[0], ids=", ".join(ASPECTS))
-        )
+        unknown_aspect = sorted(wanted - set(ASPECTS))[0]
+        raise ValueError(M_("unknown aspect '{id}': use one of {ids}", id=unknown_aspect, ids=", ".join(ASPECTS)))
     conds = [book.conditions[c] for c in ids]
-    t = lambda text: text.get(tr.lang)  # noqa: E731
+    txt = lambda text: text.get(t.lang)  # noqa: E731 - a content text in the table's language
     rows = [(label, fn) for aspect, label, fn in ROWS if aspect in wanted]
-    index = [tr(label) for label, _ in rows]
+    index = [t(label) for label, _ in rows]
     if TOLD_APART in wanted:
-        index += [tr("Told apart from {condition}").format(condition=t(o.name)) for o in conds]
+        index += [t("Told apart from {condition}").format(condition=txt(o.name)) for o in conds]
     data = {}
     for c in conds:
-        cells = [fn(c, t, tr) for _, fn in rows]
+        cells = [fn(c, txt, t) for _, fn in rows]
         if TOLD_APART in wanted:
             for o in conds:
                 apart = c.how_to_tell_from(o.id) if o.id != c.id else None
-                cells.append(t(apart) if apart else "—")
-        data[t(c.name)] = cells
+                cells.append(txt(apart) if apart else "—")
+        data[txt(c.name)] = cells
     return pd.DataFrame(data, index=index)
 
 

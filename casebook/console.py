@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .i18n import Translator, as_translator, resolve
+from .i18n import Translator, as_translator, translator_for
 from .loading import load
 from .model import Casebook, CaseError, Problem
 
@@ -53,8 +53,8 @@ def add_lang_option(parser: argparse.ArgumentParser, what: str = "") -> None:
 
 
 def command_translator(args: argparse.Namespace) -> Translator:
-    """The translator of a command: its --lang, else $CASEBOOK_LANG, else English."""
-    return as_translator(resolve(getattr(args, "lang", None)))
+    """The translator of a command: its --lang, else $CASEBOOK_LANG, else English (--lang qps: the tests' pseudo)."""
+    return translator_for(getattr(args, "lang", None))
 
 
 CASES_HELP = (

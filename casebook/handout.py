@@ -28,53 +28,52 @@ dt { font-weight: 600; margin-top: 0.3em; } dd { margin-left: 1.2em; }
 
 def handout_html(book: Casebook, case: Case, answer_key: bool = False, lang: str | Translator | None = "en") -> str:
     """A standalone HTML page for printing, wholly in ``lang`` (``<html lang=..>``); all case text escaped."""
-    tr = as_translator(lang)
-    code = tr.lang
+    t = as_translator(lang)
+    code = t.lang
     bank = book.bank
-    t = lambda x: escape(x.get(code))  # noqa: E731
-    say = lambda msgid, **values: escape(tr(msgid).format(**values) if values else tr(msgid))  # noqa: E731
-    title = tr("{title} — answer key").format(title=case.title.get(code)) if answer_key else case.title.get(code)
+    c = lambda x: escape(x.get(code))  # noqa: E731 - a content text in the page's language, escaped
+    title = t("{title} — answer key").format(title=case.title.get(code)) if answer_key else case.title.get(code)
     blank = '<div class="cb-blank"></div>'
+    complaint = t("“{complaint}”").format(complaint=case.presenting_complaint.get(code))
     parts = [
         f'<!doctype html><html lang="{escape(code)}"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title>{STYLE}{PRINT_CSS}</head><body>",
         f"<h1>{escape(title)}</h1>",
-        f"<p><b>{say('Patient:')}</b> {escape(case.patient.describe(tr))} · "
-        f"<b>{say('Seen at:')}</b> {escape(setting_label(case.setting, tr))} · "
-        f"<b>{say('Difficulty:')}</b> {escape(difficulty_label(case.difficulty, tr))}</p>",
-        f'<p class="cb-disclaimer">{say(DISCLAIMER)}</p>',
-        f"<h2>{say('Presenting complaint')}</h2>"
-        f'<div class="cb-complaint">{say("“{complaint}”", complaint=case.presenting_complaint.get(code))}</div>',
-        f"<h2>{escape(tr.pgettext('clinical', 'History'))}</h2>",
+        f"<p><b>{escape(t('Patient:'))}</b> {escape(case.patient.describe(t))} · "
+        f"<b>{escape(t('Seen at:'))}</b> {escape(setting_label(case.setting, t))} · "
+        f"<b>{escape(t('Difficulty:'))}</b> {escape(difficulty_label(case.difficulty, t))}</p>",
+        f'<p class="cb-disclaimer">{escape(t(DISCLAIMER))}</p>',
+        f'<h2>{escape(t("Presenting complaint"))}</h2><div class="cb-complaint">{escape(complaint)}</div>',
+        f"<h2>{escape(t.pgettext('clinical', 'History'))}</h2>",
     ]
     for topic, questions in bank.questions_by_topic():
         rows = "".join(
-            f"<dt>{t(q.text)}</dt><dd>{t(case.answers[q.id].text if q.id in case.answers else q.default_answer)}</dd>"
+            f"<dt>{c(q.text)}</dt><dd>{c(case.answers[q.id].text if q.id in case.answers else q.default_answer)}</dd>"
             for q in questions
         )
-        parts.append(f"<h3>{t(topic.title)}</h3><dl>{rows}</dl>")
-    exam = "".join(f"<dt>{t(bank.examinations[e].text)}</dt><dd>{t(v)}</dd>" for e, v in case.examination.items())
+        parts.append(f"<h3>{c(topic.title)}</h3><dl>{rows}</dl>")
+    exam = "".join(f"<dt>{c(bank.examinations[e].text)}</dt><dd>{c(v)}</dd>" for e, v in case.examination.items())
     parts.append(
-        f"<h2>{escape(tr.pgettext('clinical', 'Examination'))}</h2><dl>{exam}</dl>"
-        f"<p><i>{say('Other examinations were normal.')}</i></p>"
+        f"<h2>{escape(t.pgettext('clinical', 'Examination'))}</h2><dl>{exam}</dl>"
+        f"<p><i>{escape(t('Other examinations were normal.'))}</i></p>"
     )
     if case.investigations:
         res = "".join(
-            f"<dt>{t(bank.investigations[i].text)}</dt><dd>{t(v)}</dd>" for i, v in case.investigations.items()
+            f"<dt>{c(bank.investigations[i].text)}</dt><dd>{c(v)}</dd>" for i, v in case.investigations.items()
         )
-        parts.append(f"<h2>{say('Investigations')}</h2><dl>{res}</dl>")
+        parts.append(f"<h2>{escape(t('Investigations'))}</h2><dl>{res}</dl>")
     if not answer_key:
         parts.append(
-            f"<h2>{say('Your answer')}</h2><p>{say('Most likely diagnosis, then up to two more:')}</p>" + blank * 3
+            f"<h2>{escape(t('Your answer'))}</h2><p>{escape(t('Most likely diagnosis, then up to two more:'))}</p>"
+            + blank * 3
         )
-        parts.append(f"<p>{say('Next step, and why:')}</p>" + blank * 2)
+        parts.append(f"<p>{escape(t('Next step, and why:'))}</p>" + blank * 2)
     else:
         cond = book.conditions[case.diagnosis]
-        parts.append(f"<h2>{say('Answer: {diagnosis}', diagnosis=cond.name.get(code))}</h2>")
-        parts.append(feedback_html(expert_feedback(book, case, code), tr))
-        parts.append(
-            f'<p class="cb-source">{say("Case sources: {sources}", sources=format_sources(case.sources, tr))}</p>'
-        )
+        parts.append(f"<h2>{escape(t('Answer: {diagnosis}').format(diagnosis=cond.name.get(code)))}</h2>")
+        parts.append(feedback_html(expert_feedback(book, case, code), t))
+        sources = t("Case sources: {sources}").format(sources=format_sources(case.sources, t))
+        parts.append(f'<p class="cb-source">{escape(sources)}</p>')
     parts.append("</body></html>")
     return "\n".join(parts)
 
@@ -106,9 +105,7 @@ def _cmd_handout(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     path = write_handout(book, args.case_id, Path(args.out), args.answer_key, t)
     wrote = (
-        t("Wrote answer key for {id} to {file}")
-        if args.answer_key
-        else t("Wrote student handout for {id} to {file}")
+        t("Wrote answer key for {id} to {file}") if args.answer_key else t("Wrote student handout for {id} to {file}")
     )
     print(wrote.format(id=args.case_id, file=path))
     return EXIT_OK

@@ -65,7 +65,7 @@ def normalise(code: str | None) -> str | None:
 
 def from_query_string(query: str | None) -> str | None:
     """The language asked for by ``?lang=..`` in a page's query string (Voila passes it as QUERY_STRING)."""
-    values = parse_qs(query or "").get("lang", [])
+    values = parse_qs((query or "").lstrip("?")).get("lang", [])
     return normalise(values[0]) if values else None
 
 

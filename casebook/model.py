@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from .i18n import N_, NC_, M_, Translator, as_translator
+from .i18n import M_, N_, NC_, Translator, as_translator
 
 # Each source document: its title (never translated, in any language) and a gloss in the reader's language.
 DOCUMENTS = MappingProxyType(

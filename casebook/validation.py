@@ -214,6 +214,10 @@ def schema_check(data: Any, kind: str, file: str) -> tuple[list[Problem], list[s
     for error in sorted(_validator(kind).iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         if error.validator in ("oneOf", "anyOf") and error.context and not _is_local_text(error.schema):
             error = max(error.context, key=lambda e: len(e.absolute_path))
+        elif error.validator == "oneOf" and _is_local_text(error.schema):
+            # a translated text whose only fault is its freshness stamp: say so at the stamp, not "not a text"
+            stamp = [e for e in error.context or () if e.validator == "pattern" and e.schema.get("pattern") == EN_HASH]
+            error = stamp[0] if stamp else error
         path = json_path(error.absolute_path)
         if error.validator in _UNREADABLE:
             unreadable.append(path)
@@ -255,8 +259,9 @@ def placeholder_problems(data: Any, kind: str, file: str) -> list[Problem]:
         if isinstance(node, str):
             if parts and parts[0] != "$schema" and is_placeholder(node):
                 wanted = field_description(kind, parts)
+                lowered = wanted[:1].lower() + wanted[1:]
                 hint = (
-                    M_("replace it with your own text: {description}", description=f"{wanted[0].lower()}{wanted[1:]}")
+                    M_("replace it with your own text: {description}", description=lowered)
                     if wanted
                     else M_("replace it with your own text")
                 )

@@ -5,15 +5,21 @@
 
 Babel is a development tool here (the `test` extra); the casebook itself reads the .mo files with the standard
 library's gettext. The keywords below are every way code marks a string: the translator ``t`` (``t(...)``,
-``self.t(...)``, ``session.t.ngettext(...)``: Babel matches the name before the bracket, so attribute calls count),
-the markers ``N_``/``NC_`` (module-level strings translated where shown) and the late messages ``M_``/``nM_``/``pM_``
+``self.t(...)``, ``session.t.ngettext(...)``: the name of the called function or method counts), the markers
+``N_``/``NC_`` (module-level strings translated where shown) and the late messages ``M_``/``nM_``/``pM_``
 (casebook/i18n.py). New entries arrive untranslated (never fuzzy-matched): translate them in both .po files.
+
+Python files are read with the standard library's ``ast`` (:func:`extract_python`), not Babel's token scanner: the
+scanner takes a subscript of a variable named ``t`` (``t["case_id"]``, a table) for a call and extracts its strings.
 """
 
 from __future__ import annotations
 
+import ast
 import io
 import sys
+import tomllib
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -42,6 +48,8 @@ KEYWORDS = {
     "pM_": ((1, "c"), 2),
 }
 PROJECT = "Leg Pain Casebook"
+BUGS = "https://github.com/legpain-casebook/legpain-casebook/issues"
+LANGUAGE_NAMES = {None: "UI strings (template)", "nb": "Norwegian Bokmål translations", "da": "Danish translations"}
 TEAMS = {
     "nb": "Norsk bokmål: the casebook's clinician-translators (docs/translation-guide.md)",
     "da": "Dansk: the casebook's clinician-translators (docs/translation-guide.md)",
@@ -58,12 +66,56 @@ def mo_path(lang: str) -> Path:
     return LOCALE / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
 
 
+def extract_python(fileobj, keywords, comment_tags, options):
+    """A Babel extraction method over the syntax tree: (line, function, (arguments...), comments) for every call of
+    a keyword (as a function or a method); an argument that is not a string literal is None, which Babel skips."""
+    source = fileobj.read().decode(options.get("encoding", "utf-8"))
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+        if name not in keywords or not node.args:
+            continue
+        args = []
+        for arg in node.args:
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                args.append(arg.value)
+            else:
+                if isinstance(arg, ast.JoinedStr) and len(args) < 1:
+                    warnings.warn(
+                        f"line {node.lineno}: an f-string passed to {name}() cannot be translated", stacklevel=1
+                    )
+                args.append(None)
+        yield node.lineno, name, tuple(args) if len(args) > 1 else args[0], []
+
+
+def _version() -> str:
+    with (ROOT / "pyproject.toml").open("rb") as f:
+        return tomllib.load(f)["project"]["version"]
+
+
+def _header(lang: str | None) -> str:
+    return (
+        f"# {LANGUAGE_NAMES[lang]} of the {PROJECT}'s own words (issue 16): written in the code in English, shown\n"
+        "# through casebook/i18n.py. Terms: cases/glossary.csv; register, numbers and placeholders:\n"
+        "# docs/translation-guide.md. Regenerate with `make i18n` (tools/i18n_catalogues.py); never leave an entry\n"
+        "# fuzzy or empty. Distributed under the same license as the project (MIT)."
+    )
+
+
 def extract() -> Catalog:
     """The template catalogue of every marked string under the mapping's paths (locations by file, no line numbers)."""
     with MAPPING.open(encoding="utf-8") as f:
         method_map, options_map = parse_mapping_cfg(f)
-    template = Catalog(project=PROJECT, version="", copyright_holder="the Leg Pain Casebook authors", fuzzy=False)
-    template.msgid_bugs_address = ""
+    method_map = [(pattern, extract_python if method == "python" else method) for pattern, method in method_map]
+    template = Catalog(
+        project=PROJECT,
+        version=_version(),
+        msgid_bugs_address=BUGS,
+        header_comment=_header(None),
+        fuzzy=False,
+    )
     for filename, lineno, message, comments, context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True
     ):
@@ -102,8 +154,9 @@ def updated(lang: str, template: Catalog) -> Catalog:
     """The language's catalogue with the template's messages: translations kept, new ones empty, gone ones dropped."""
     path = po_path(lang)
     catalog = read(path, lang) if path.exists() else Catalog(locale=lang, project=PROJECT, fuzzy=False)
-    catalog.update(template, no_fuzzy_matching=True, update_header_comment=True)
-    catalog.project, catalog.version = PROJECT, ""
+    catalog.update(template, no_fuzzy_matching=True)
+    catalog.project, catalog.version, catalog.msgid_bugs_address = PROJECT, template.version, BUGS
+    catalog.header_comment = _header(lang)
     catalog.language_team = TEAMS[lang]
     catalog.last_translator = TEAMS[lang]
     catalog.fuzzy = False
