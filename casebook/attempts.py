@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 VERSION_KEY = "record_version"
 LIST_SEPARATOR = ";"  # joins a list of ids in one CSV cell
@@ -104,12 +104,12 @@ class Event:
         return d
 
 
-@dataclass(frozen=True, slots=True)
-class TypedQuestion:
+class TypedQuestion(NamedTuple):
     """A question the student typed in recall mode and what came of it.
 
     ``status`` is the matcher's verdict (clear, ambiguous, none); ``question`` the bank question it was asked as (the
-    clear match, or the choice the student picked among ``choices``), None when nothing was asked.
+    clear match, or the choice the student picked among ``choices``), None when nothing was asked. A named tuple: a
+    class report reads hundreds of thousands of them.
     """
 
     text: str
@@ -379,39 +379,56 @@ def _new_record(state: dict[str, Any]) -> AttemptRecord:
     return record
 
 
+_TYPED_KEYS = frozenset(("text", "status", "question", "choices"))
+_TYPED_STATUS = {status: status for status in TYPED_STATUSES}  # the one string object of each status
+
+
 def _typed_from(name: str, value: Any) -> tuple[TypedQuestion, ...]:
-    """The typed questions of a record's JSON list; RecordError naming the entry and what is wrong."""
+    """The typed questions of a record's JSON list; RecordError naming the entry and what is wrong.
+
+    A good entry takes one short test (a class report reads every attempt's); a bad one is named by _typed_problem.
+    """
     if type(value) is not list:
         raise RecordError(f"field '{name}' should be a list of typed questions, found {_json_kind(value)}")
     out = []
+    new, intern, statuses = tuple.__new__, sys.intern, _TYPED_STATUS
     for n, obj in enumerate(value):
-        where = f"{name}[{n}]"
-        if type(obj) is not dict:
-            raise RecordError(f"{where} should be an object (text, status, question, choices), found {_json_kind(obj)}")
-        text, status, question, choices = (
-            obj.get("text"),
-            obj.get("status"),
-            obj.get("question"),
-            obj.get("choices", []),
-        )
-        if type(text) is not str:
-            raise RecordError(f"{where} needs the 'text' the student typed, found {_json_kind(text)}")
-        if status not in TYPED_STATUSES or type(status) is not str:
-            raise RecordError(
-                f"{where}: 'status' should be one of {', '.join(TYPED_STATUSES)}, found {_json_kind(status)}"
-            )
-        if question is not None and (type(question) is not str or not question):
-            raise RecordError(f"{where}: 'question' should be a question id or null, found {_json_kind(question)}")
-        if type(choices) is not list or not all(type(c) is str for c in choices):
-            raise RecordError(f"{where}: 'choices' should be a list of question ids, found {_json_kind(choices)}")
-        unknown = obj.keys() - {"text", "status", "question", "choices"}
-        if unknown:
-            listed = ", ".join(sorted(f"'{k}'" for k in unknown))
-            raise RecordError(
-                f"{where} has unknown key(s) {listed} (a typed question holds text, status, question, choices)"
-            )
-        out.append(TypedQuestion(text, sys.intern(status), question, tuple(map(sys.intern, choices))))
+        if type(obj) is dict and obj.keys() <= _TYPED_KEYS:
+            text, status, question = obj.get("text"), obj.get("status"), obj.get("question")
+            choices = obj.get("choices", ())
+            if (
+                type(text) is str
+                and type(status) is str
+                and status in statuses
+                and (question is None or (type(question) is str and question))
+                and (type(choices) is list or choices == ())
+            ):
+                try:
+                    ids = tuple(map(intern, choices))  # intern() refuses anything but text
+                except TypeError:
+                    ids = None
+                if ids is not None:
+                    out.append(new(TypedQuestion, (text, statuses[status], question, ids)))
+                    continue
+        _typed_problem(f"{name}[{n}]", obj)
     return tuple(out)
+
+
+def _typed_problem(where: str, obj: Any) -> None:
+    """Raise RecordError saying what is wrong with the typed question ``obj`` (at ``where``)."""
+    if type(obj) is not dict:
+        raise RecordError(f"{where} should be an object (text, status, question, choices), found {_json_kind(obj)}")
+    text, status, question, choices = obj.get("text"), obj.get("status"), obj.get("question"), obj.get("choices", [])
+    if type(text) is not str:
+        raise RecordError(f"{where} needs the 'text' the student typed, found {_json_kind(text)}")
+    if type(status) is not str or status not in TYPED_STATUSES:
+        raise RecordError(f"{where}: 'status' should be one of {', '.join(TYPED_STATUSES)}, found {_json_kind(status)}")
+    if question is not None and (type(question) is not str or not question):
+        raise RecordError(f"{where}: 'question' should be a question id or null, found {_json_kind(question)}")
+    if type(choices) is not list or not all(type(c) is str for c in choices):
+        raise RecordError(f"{where}: 'choices' should be a list of question ids, found {_json_kind(choices)}")
+    listed = ", ".join(sorted(f"'{k}'" for k in obj.keys() - _TYPED_KEYS))
+    raise RecordError(f"{where} has unknown key(s) {listed} (a typed question holds text, status, question, choices)")
 
 
 _EVENT_KEYS = frozenset(("kind", "at", "item", "data"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from .attempts import MODES, AttemptRecord, Event, TypedQuestion
@@ -146,7 +146,7 @@ class CaseSession:
         for n in range(len(self.typed) - 1, -1, -1):
             entry = self.typed[n]
             if entry.text == typed and entry.status == "ambiguous" and entry.question is None:
-                self.typed[n] = replace(entry, question=question_id)
+                self.typed[n] = entry._replace(question=question_id)
                 return self._ask(question_id, {"typed": typed, "chosen_from": list(entry.choices)}, typed=True)
         t = translator(self.lang)
         raise SessionError(t("Type the question first: “{text}” is not waiting for a choice.").format(text=typed))
