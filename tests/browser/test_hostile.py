@@ -8,6 +8,7 @@ because they end up in file names, CSS classes and URLs.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -53,14 +54,14 @@ def validate(*paths: Path) -> subprocess.CompletedProcess:
 
 
 def test_hostile_folder_validates():
-    """The hostile folder is valid: payloads in text fields are text, not errors."""
+    """The hostile folder is valid: payloads in text fields are text, not errors (the payload repeated in every field
+    is, rightly, a copied-text warning, which leaves the folder valid)."""
     result = validate(HOSTILE_CASES)
     assert result.returncode == 0, result.stdout + result.stderr
     questions = len(json.loads((HOSTILE_CASES / "questions.json").read_text(encoding="utf-8"))["questions"])
-    assert result.stdout.splitlines()[-2:] == [
-        f"{HOSTILE_CASES}: 1 valid case(s), 3 valid condition(s), {questions} questions",
-        "All valid.",
-    ]
+    summary, verdict = result.stdout.splitlines()[-2:]
+    assert summary.endswith(f": 1 valid case(s), 3 valid condition(s), {questions} questions")
+    assert re.fullmatch(r"All valid(, \d+ warning\(s\))?\.", verdict), verdict
 
 
 def test_html_or_overlong_ids_are_rejected_with_a_clear_message(tmp_path):
@@ -88,7 +89,7 @@ def test_html_or_overlong_ids_are_rejected_with_a_clear_message(tmp_path):
     lines = result.stdout.splitlines()
     start = lines.index(expected[0])
     assert lines[start : start + 6] == expected
-    assert lines[-1] == "2 problem(s) in 2 file(s)"
+    assert re.fullmatch(r"2 problem\(s\) in 2 file\(s\)(, \d+ warning\(s\))?", lines[-1]), lines[-1]
 
 
 HOSTILE_REASONING = '<script>window.__pwned=1</script> swollen <a href="javascript:window.__pwned=1">calf</a>'
