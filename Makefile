@@ -21,6 +21,7 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r $(LOCK)
 	$(PIP) install --quiet --no-deps -e .
+	cp -r jupyter-config/jupyter_server_config.d jupyter-config/voila.json $(VENV)/etc/jupyter/  # server settings (jupyter-config/README.md)
 	@$(PIP) check
 	@rm -f $(VENV)/.installed-*; touch $(STAMP)
 

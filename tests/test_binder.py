@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import subprocess
 import sys
@@ -156,3 +157,18 @@ def test_binder_link_follows_a_fork(tmp_path):
     url = _binder_link_module().binder_url(tmp_path)
     assert url.startswith("https://mybinder.org/v2/gh/someone/my-fork/main?urlpath=lab/tree/")
     assert url.endswith(PYPROJECT["tool"]["casebook"]["binder"]["start"])
+
+
+def test_every_way_of_running_the_casebook_gets_its_server_settings():
+    """The server settings in jupyter-config/ (uploads up to 100 MiB) reach make install's venv, Binder (postBuild)
+    and the class server's students (JUPYTER_CONFIG_PATH), and this environment has them installed."""
+    server = json.loads((ROOT / "jupyter-config/jupyter_server_config.d/legpain-casebook.json").read_text())
+    voila = json.loads((ROOT / "jupyter-config/voila.json").read_text())
+    limit = server["ServerApp"]["tornado_settings"]["websocket_max_message_size"]
+    assert limit >= 60_000_000 and voila["Voila"]["tornado_settings"]["websocket_max_message_size"] == limit
+    copy = "cp -r jupyter-config/jupyter_server_config.d jupyter-config/voila.json"
+    assert copy in (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert copy in (ROOT / "postBuild").read_text(encoding="utf-8")
+    assert '"JUPYTER_CONFIG_PATH"' in (ROOT / "deploy/hub/jupyterhub_config.py").read_text(encoding="utf-8")
+    installed = Path(sys.prefix) / "etc/jupyter/jupyter_server_config.d/legpain-casebook.json"
+    assert json.loads(installed.read_text()) == server

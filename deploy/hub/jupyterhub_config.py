@@ -109,6 +109,8 @@ c.Spawner.environment = {
     "CASEBOOK_HANDIN_DIR": str(settings.handin),
     "CASEBOOK_HUB_ROLE": lambda spawner: "teacher" if spawner.user.name == class_list.teacher else "student",
     "PATH": f"{Path(python).parent}:/usr/local/bin:/usr/bin:/bin",
+    # The casebook's server settings (websocket messages up to 100 MiB: see jupyter-config/README.md).
+    "JUPYTER_CONFIG_PATH": str(classroom.HERE.parent.parent / "jupyter-config"),
 }
 c.Spawner.pre_spawn_hook = _pre_spawn
 c.Spawner.args = [

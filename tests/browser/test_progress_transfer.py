@@ -147,3 +147,26 @@ def test_download_and_upload_work_in_voila_too(page, request, voila, book, tmp_p
     chooser.value.set_files(str(saved))
     expect(start.locator(".cb-upload-status")).to_contain_text("0 attempts added, 1 already there, 0 lines skipped")
     check_no_errors(page, start.locator(".cb-picker"))  # the page's error log (the transfer box reports to it)
+
+
+def test_a_fifty_megabyte_upload_gets_the_refusal_sentence(page, voila, tmp_path):
+    """A 50 MB file is refused with the casebook's sentence, not silently dropped: the servers take websocket messages
+    of up to 100 MiB (jupyter-config/, installed by make install and Binder's postBuild), the casebook refuses above
+    its own limit before reading the file."""
+    from casebook.i18n import translator
+    from casebook.transfer import _too_large
+
+    big = tmp_path / "fifty-megabytes.jsonl"
+    line = json.dumps({"attempt_id": "x" * 32, "note": "y" * 900}) + "\n"
+    with big.open("w", encoding="utf-8") as f:
+        for _ in range(50_000_000 // len(line) + 1):
+            f.write(line)
+    size = big.stat().st_size
+    assert size > 50_000_000
+    open_in_voila(page, voila, "notebooks/00-start-here.ipynb", ready_selector=".cb-start .cb-picker")
+    start = page.locator(".cb-start").first
+    with page.expect_file_chooser() as chooser:
+        start.locator(".cb-upload").click()
+    chooser.value.set_files(str(big))
+    expected = _too_large(big.name, size, translator("en"))
+    expect(start.locator(".cb-upload-status")).to_contain_text(expected, timeout=60_000)
