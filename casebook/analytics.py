@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .attempts import FILE_SUFFIXES, SCORE_NAMES, AttemptRecord, RecordProblem, read_attempts
-from .i18n import translator
+from .i18n import M_, Translator, as_translator, format_percent, translator
 
 if TYPE_CHECKING:  # pandas is imported lazily inside the functions
     import pandas as pd
@@ -185,8 +185,11 @@ def read_folder(
                 continue
             first = seen.get(record.attempt_id)
             if first is not None:
-                message = (
-                    f"attempt {record.attempt_id} was already read from {first[0]}, line {first[1]} (counted once)"
+                message = M_(
+                    "attempt {id} was already read from {file}, line {line} (counted once)",
+                    id=record.attempt_id,
+                    file=first[0],
+                    line=first[1],
                 )
                 problems.append(RecordProblem(name, line, message))
                 had_problem = True
@@ -196,7 +199,7 @@ def read_folder(
             lines.append(line)
         columns.add(records, name, lines)
         if not records and not had_problem:
-            problems.append(RecordProblem(name, 0, "holds no attempts (the file is empty)"))
+            problems.append(RecordProblem(name, 0, M_("holds no attempts (the file is empty)")))
         if on_progress is not None:
             on_progress(done, len(files))
     return columns.frame(), problems
@@ -207,13 +210,13 @@ def problems_frame(problems: Iterable[RecordProblem]) -> pd.DataFrame:
     return _pd().DataFrame([(p.file, p.line, p.message) for p in problems], columns=["file", "line", "message"])
 
 
-def _name(book: Casebook | None, condition_id: str) -> str:
-    return book.condition_name(condition_id) if book is not None else condition_id
+def _name(book: Casebook | None, condition_id: str, lang: str = "en") -> str:
+    return book.condition_name(condition_id, lang) if book is not None else condition_id
 
 
-def _question_text(book: Casebook | None, qid: str) -> str:
+def _question_text(book: Casebook | None, qid: str, lang: str = "en") -> str:
     if book is not None and qid in book.bank.questions:
-        return book.bank.questions[qid].text.en
+        return book.bank.questions[qid].text.get(lang)
     return qid
 
 
@@ -238,8 +241,9 @@ def accuracy_by_case(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def accuracy_by_condition(df: pd.DataFrame, book: Casebook | None = None) -> pd.DataFrame:
-    """Per correct diagnosis (condition): its name (from the casebook if given), cases, attempts, correct, accuracy."""
+def accuracy_by_condition(df: pd.DataFrame, book: Casebook | None = None, lang: str = "en") -> pd.DataFrame:
+    """Per correct diagnosis (condition): its name (from the casebook if given, in ``lang``), cases, attempts, correct,
+    accuracy."""
     pd = _pd()
     cols = ["condition_id", "condition", "cases", "attempts", "correct", "accuracy"]
     if df.empty:
@@ -249,7 +253,7 @@ def accuracy_by_condition(df: pd.DataFrame, book: Casebook | None = None) -> pd.
         {"cases": g["case_id"].nunique(), "attempts": g.size(), "correct": g["correct"].sum().astype(int)}
     ).reset_index()
     out = out.rename(columns={"correct_diagnosis": "condition_id"})
-    out.insert(1, "condition", [_name(book, c) for c in out["condition_id"]])
+    out.insert(1, "condition", [_name(book, c, lang) for c in out["condition_id"]])
     out["accuracy"] = (out["correct"] / out["attempts"]).round(3)
     return out[cols]
 
@@ -265,7 +269,7 @@ def confusion_matrix(df: pd.DataFrame) -> pd.DataFrame:
     return table.astype(int)
 
 
-def _missed(df: pd.DataFrame, column: str, book: Casebook | None, key: str) -> pd.DataFrame:
+def _missed(df: pd.DataFrame, column: str, book: Casebook | None, key: str, lang: str = "en") -> pd.DataFrame:
     """How often each question was missed; with the casebook, also in how many attempts it was key (or a red flag)."""
     pd = _pd()
     missed = Counter(q for qs in df[column] for q in qs)
@@ -280,7 +284,7 @@ def _missed(df: pd.DataFrame, column: str, book: Casebook | None, key: str) -> p
     rows = []
     for q in sorted(set(missed) | set(of)):
         denominator = of.get(q) if book is not None else None
-        rows.append((q, _question_text(book, q), missed.get(q, 0), denominator))
+        rows.append((q, _question_text(book, q, lang), missed.get(q, 0), denominator))
     out = pd.DataFrame(rows, columns=["question_id", "question", "missed", "of_attempts"])
     out["of_attempts"] = pd.to_numeric(out["of_attempts"], errors="coerce").astype("Int64")
     out["share_missed"] = (out["missed"] / out["of_attempts"].astype("float")).round(3)
@@ -288,14 +292,15 @@ def _missed(df: pd.DataFrame, column: str, book: Casebook | None, key: str) -> p
     return out
 
 
-def missed_key_questions(df: pd.DataFrame, book: Casebook | None = None) -> pd.DataFrame:
-    """Key questions by how often students missed them (most missed first), with the share of the attempts at stake."""
-    return _missed(df, "missed_key_questions", book, "key_questions")
+def missed_key_questions(df: pd.DataFrame, book: Casebook | None = None, lang: str = "en") -> pd.DataFrame:
+    """Key questions by how often students missed them (most missed first), with the share of the attempts at stake
+    (question texts in ``lang``)."""
+    return _missed(df, "missed_key_questions", book, "key_questions", lang)
 
 
-def missed_red_flags(df: pd.DataFrame, book: Casebook | None = None) -> pd.DataFrame:
-    """Red-flag questions by how often students missed them (most missed first)."""
-    return _missed(df, "missed_red_flags", book, "red_flag_questions")
+def missed_red_flags(df: pd.DataFrame, book: Casebook | None = None, lang: str = "en") -> pd.DataFrame:
+    """Red-flag questions by how often students missed them (most missed first; question texts in ``lang``)."""
+    return _missed(df, "missed_red_flags", book, "red_flag_questions", lang)
 
 
 def questions_per_case(df: pd.DataFrame) -> pd.DataFrame:
@@ -528,8 +533,8 @@ def attempts_over_time(df: pd.DataFrame) -> pd.DataFrame:
     return out[cols]
 
 
-def scores_by_condition(df: pd.DataFrame, book: Casebook | None = None) -> pd.DataFrame:
-    """Per condition (the case's diagnosis): attempts, accuracy and mean scores from 0 to 1."""
+def scores_by_condition(df: pd.DataFrame, book: Casebook | None = None, lang: str = "en") -> pd.DataFrame:
+    """Per condition (the case's diagnosis, named in ``lang``): attempts, accuracy and mean scores from 0 to 1."""
     pd = _pd()
     score_cols = [f"score_{s}" for s in SCORE_NAMES]
     cols = ["condition_id", "condition", "attempts", "accuracy", *score_cols]
@@ -540,12 +545,13 @@ def scores_by_condition(df: pd.DataFrame, book: Casebook | None = None) -> pd.Da
     out.insert(0, "accuracy", g["correct"].mean().round(3))
     out.insert(0, "attempts", g.size())
     out = out.reset_index().rename(columns={"correct_diagnosis": "condition_id"})
-    out.insert(1, "condition", [_name(book, c) for c in out["condition_id"]])
+    out.insert(1, "condition", [_name(book, c, lang) for c in out["condition_id"]])
     return out[cols]
 
 
-def scores_by_topic(df: pd.DataFrame, book: Casebook) -> pd.DataFrame:
-    """Per question topic of the bank: key questions that came up in the attempts, how many were asked, the share asked.
+def scores_by_topic(df: pd.DataFrame, book: Casebook, lang: str = "en") -> pd.DataFrame:
+    """Per question topic of the bank (titled in ``lang``): key questions that came up in the attempts, how many were
+    asked, the share asked.
 
     Attempts at cases the casebook does not hold are left out (their key questions are unknown).
     """
@@ -563,25 +569,29 @@ def scores_by_topic(df: pd.DataFrame, book: Casebook) -> pd.DataFrame:
         for q in missed_qs:
             if q in bank.questions and q in case.key_questions:
                 missed[bank.questions[q].topic] += 1
-    rows = [(t.id, t.title.en, key[t.id], key[t.id] - missed[t.id], missed[t.id]) for t in bank.topics if key[t.id]]
+    rows = [
+        (t.id, t.title.get(lang), key[t.id], key[t.id] - missed[t.id], missed[t.id]) for t in bank.topics if key[t.id]
+    ]
     out = pd.DataFrame(rows, columns=["topic_id", "topic", "key_questions", "asked", "missed"])
     out["share_asked"] = (out["asked"] / out["key_questions"]).round(3)
     return out
 
 
-def red_flags_missed_most(df: pd.DataFrame, book: Casebook | None = None) -> pd.DataFrame:
-    """The red-flag questions missed, most often first, with the question text."""
-    return missed_red_flags(df, book)[["question_id", "question", "missed", "of_attempts", "share_missed"]]
+def red_flags_missed_most(df: pd.DataFrame, book: Casebook | None = None, lang: str = "en") -> pd.DataFrame:
+    """The red-flag questions missed, most often first, with the question text (in ``lang``)."""
+    return missed_red_flags(df, book, lang)[["question_id", "question", "missed", "of_attempts", "share_missed"]]
 
 
-def cases_not_done(df: pd.DataFrame, book: Casebook) -> pd.DataFrame:
-    """Cases of the casebook with no attempt in ``df``: id, title, difficulty, setting (no diagnosis: no spoilers)."""
-    from .model import SETTINGS
+def cases_not_done(df: pd.DataFrame, book: Casebook, lang: str | Translator = "en") -> pd.DataFrame:
+    """Cases of the casebook with no attempt in ``df``: id, title, difficulty, setting (no diagnosis: no spoilers), in
+    ``lang``."""
+    from .model import difficulty_label, setting_label
 
     pd = _pd()
+    t = as_translator(lang)
     done = set(df["case_id"]) if not df.empty else set()
     rows = [
-        (c.id, c.title.en, c.difficulty, SETTINGS.get(c.setting, c.setting))
+        (c.id, c.title.get(t.lang), difficulty_label(c.difficulty, t), setting_label(c.setting, t))
         for c in book.cases.values()
         if c.id not in done
     ]
@@ -591,60 +601,85 @@ def cases_not_done(df: pd.DataFrame, book: Casebook) -> pd.DataFrame:
 # ------------------------------------------------------------------ plain-text summaries (notebooks show them escaped)
 
 
-def progress_summary(df: pd.DataFrame, total_cases: int | None = None, lang: str = "en") -> str:
-    """One line on a student's attempts: how many, on how many cases, right leading diagnoses, red flags missed, unsafe
-    steps, and the recall thoroughness of recall-mode attempts when there are any."""
+def progress_summary(df: pd.DataFrame, total_cases: int | None = None, lang: str | Translator = "en") -> str:
+    """One line on a student's attempts, in ``lang``: how many, on how many cases, right leading diagnoses, red flags
+    missed, unsafe steps, and the recall thoroughness of recall-mode attempts when there are any."""
+    t = as_translator(lang)
     if df.empty:
-        return "No attempts yet."
+        return t("No attempts yet.")
     n = len(df)
     right = int(df["correct"].sum())
     cases = int(df["case_id"].nunique())
-    of_cases = f" of {total_cases}" if total_cases else ""
     red_flags = int(df["missed_red_flags"].map(len).sum())
     unsafe = int(df["unsafe_step"].sum())
-    line = (
-        f"{n} attempt(s) on {cases}{of_cases} case(s) · right leading diagnosis in {right} of {n} ({right / n:.0%}) · "
-        f"red-flag questions missed {red_flags} time(s) · unsafe next steps {unsafe}"
-    )
+    if total_cases:
+        on = t.ngettext("{n} of {total} case", "{n} of {total} cases", total_cases).format(n=cases, total=total_cases)
+    else:
+        on = t.ngettext("{n} case", "{n} cases", cases).format(n=cases)
+    parts = [
+        t("{attempts} on {cases}").format(attempts=t.ngettext("{n} attempt", "{n} attempts", n).format(n=n), cases=on),
+        t("right leading diagnosis in {right} of {n} ({share})").format(
+            right=right, n=n, share=format_percent(100 * right / n, t)
+        ),
+        t.ngettext("red-flag questions missed {n} time", "red-flag questions missed {n} times", red_flags).format(
+            n=red_flags
+        ),
+        t("unsafe next steps {n}").format(n=unsafe),
+    ]
     recall = df[df["mode"] == "recall"]
     if len(recall):
-        t = translator(lang)
-        line += t.ngettext(
-            " · recall thoroughness {recall:.0%} in {n} recall attempt (key questions found unaided)",
-            " · recall thoroughness {recall:.0%} in {n} recall attempts (key questions found unaided)",
-            len(recall),
-        ).format(recall=float(recall["score_recall"].mean()), n=len(recall))
-    return line
+        parts.append(
+            t.ngettext(
+                "recall thoroughness {recall} in {n} recall attempt (key questions found unaided)",
+                "recall thoroughness {recall} in {n} recall attempts (key questions found unaided)",
+                len(recall),
+            ).format(recall=format_percent(100 * float(recall["score_recall"].mean()), t), n=len(recall))
+        )
+    return " · ".join(parts)
 
 
-def case_summary(df: pd.DataFrame, case_id: str, book: Casebook | None = None) -> list[str]:
-    """A few plain lines on one case for the teacher: attempts, accuracy, the commonest wrong leading diagnoses and the
-    key questions missed most."""
+def case_summary(
+    df: pd.DataFrame, case_id: str, book: Casebook | None = None, lang: str | Translator = "en"
+) -> list[str]:
+    """A few plain lines on one case for the teacher, in ``lang``: attempts, accuracy, the commonest wrong leading
+    diagnoses and the key questions missed most."""
+    t = as_translator(lang)
+    code = t.lang if t.lang in ("en", "nb", "da") else "en"
     rows = df[df["case_id"] == case_id]
     if rows.empty:
-        return [f"No attempts at {case_id}."]
+        return [t("No attempts at {case}.").format(case=case_id)]
     n = len(rows)
     right = int(rows["correct"].sum())
     diagnosis = rows["correct_diagnosis"].iloc[0]
     lines = [
-        f"{case_id}: {n} attempt(s); right leading diagnosis ({_name(book, diagnosis)}) in {right} ({right / n:.0%})."
+        t.ngettext(
+            "{case}: {n} attempt; right leading diagnosis ({condition}) in {right} ({share}).",
+            "{case}: {n} attempts; right leading diagnosis ({condition}) in {right} ({share}).",
+            n,
+        ).format(
+            case=case_id,
+            n=n,
+            condition=_name(book, diagnosis, code),
+            right=right,
+            share=format_percent(100 * right / n, t),
+        )
     ]
     wrong = Counter(rows.loc[~rows["correct"], "leading"])
     if wrong:
-        lines.append(
-            "Chosen instead: "
-            + ", ".join(f"{_name(book, c)} ({k})" for c, k in sorted(wrong.items(), key=lambda x: (-x[1], x[0]))[:3])
-            + "."
+        chosen = ", ".join(
+            f"{_name(book, c, code)} ({k})" for c, k in sorted(wrong.items(), key=lambda x: (-x[1], x[0]))[:3]
         )
+        lines.append(t("Chosen instead: {conditions}.").format(conditions=chosen))
     missed = Counter(q for qs in rows["missed_key_questions"] for q in qs)
     if missed:
-        lines.append(
-            "Key questions missed most: "
-            + "; ".join(
-                f"{_question_text(book, q)} ({k})" for q, k in sorted(missed.items(), key=lambda x: (-x[1], x[0]))[:3]
-            )
-            + "."
+        most = "; ".join(
+            f"{_question_text(book, q, code)} ({k})" for q, k in sorted(missed.items(), key=lambda x: (-x[1], x[0]))[:3]
         )
+        lines.append(t("Key questions missed most: {questions}.").format(questions=most))
     unsafe = int(rows["unsafe_step"].sum())
-    lines.append(f"Unsafe next step in {unsafe} attempt(s)." if unsafe else "No unsafe next step.")
+    lines.append(
+        t.ngettext("Unsafe next step in {n} attempt.", "Unsafe next step in {n} attempts.", unsafe).format(n=unsafe)
+        if unsafe
+        else t("No unsafe next step.")
+    )
     return lines

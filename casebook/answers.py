@@ -12,26 +12,35 @@ from pathlib import Path
 from typing import Any
 
 from .feedback import Feedback
+from .i18n import M_, N_, LocalNumber
 from .loading import read_json
 from .model import Casebook, Problem
 from .session import REASONING_MAX, TYPED_MAX, CaseSession, SessionError
 
+# What each field holds (English msgids, shown translated in the problems' hints).
 FIELDS = {
-    "typed": "optional: questions in the student's own words, asked first, unaided (recall mode)",
-    "asked": "question ids, in the order asked (after the typed ones: from the question list)",
-    "examined": "examination item ids",
-    "investigations": "investigation ids",
-    "differential": "1-3 condition ids, most likely first",
-    "confidence": "a whole number from 0 to 100",
-    "next_step": "one next-step id",
-    "reasoning": "optional: the student's reasoning in a few sentences (text)",
+    "typed": N_("optional: questions in the student's own words, asked first, unaided (recall mode)"),
+    "asked": N_("question ids, in the order asked (after the typed ones: from the question list)"),
+    "examined": N_("examination item ids"),
+    "investigations": N_("investigation ids"),
+    "differential": N_("1-3 condition ids, most likely first"),
+    "confidence": N_("a whole number from 0 to 100"),
+    "next_step": N_("one next-step id"),
+    "reasoning": N_("optional: the student's reasoning in a few sentences (text)"),
 }
 REQUIRED = ("differential", "next_step")
 HINTS = {
-    "asked": "use a question id from cases/questions.json (they start with q_)",
-    "examined": "use an examination id from cases/questions.json (they start with ex_)",
-    "investigations": "use an investigation id from cases/questions.json (they start with inv_)",
-    "differential": "use a condition id from 'casebook conditions'",
+    "asked": N_("use a question id from cases/questions.json (they start with q_)"),
+    "examined": N_("use an examination id from cases/questions.json (they start with ex_)"),
+    "investigations": N_("use an investigation id from cases/questions.json (they start with inv_)"),
+    "differential": N_("use a condition id from 'casebook conditions'"),
+}
+# What an unknown id in each list was meant to be, in the sentence naming it.
+UNKNOWN = {
+    "asked": N_("unknown question {id}"),
+    "examined": N_("unknown examination item {id}"),
+    "investigations": N_("unknown investigation {id}"),
+    "differential": N_("unknown condition {id}"),
 }
 
 
@@ -49,29 +58,34 @@ def typed_problems(data: dict, book: Casebook, file: str, lang: str = "en") -> l
 
     typed = data.get("typed", [])
     if not isinstance(typed, list):
-        return [Problem(file, "$.typed", "should be a list of questions (text)", 'write "typed": ["did it pop?"]')]
+        return [
+            Problem(file, "$.typed", M_("should be a list of questions (text)"), M_('write "typed": ["did it pop?"]'))
+        ]
     out = []
-    how = 'word it as the patient would hear it; `casebook match "TEXT"` shows what it matches'
+    how = N_('word it as the patient would hear it; `casebook match "TEXT"` shows what it matches')
     for i, text in enumerate(typed):
         where = f"$.typed[{i}]"
         if not isinstance(text, str) or not text.strip():
-            out.append(Problem(file, where, "should be a question (non-empty text)", 'write for example "did it pop?"'))
+            out.append(
+                Problem(file, where, M_("should be a question (non-empty text)"), M_('write for example "did it pop?"'))
+            )
             continue
         if len(text) > TYPED_MAX:
-            out.append(Problem(file, where, f"is {len(text):,} characters long; at most {TYPED_MAX}", "ask one thing"))
+            said = M_("is {n} characters long; at most {max}", n=LocalNumber(len(text)), max=TYPED_MAX)
+            out.append(Problem(file, where, said, M_("ask one thing")))
             continue
         result = match(book.bank, text, lang=_matcher_lang(lang))
         shown = json.dumps(text, ensure_ascii=False)[:80]
         if result.is_none:
-            out.append(Problem(file, where, f"{shown} matches no question of the bank", how))
+            out.append(Problem(file, where, M_("{text} matches no question of the bank", text=shown), M_(how)))
         elif not result.is_clear:
             closest = ", ".join(c.question_id for c in result.choices)
             out.append(
                 Problem(
                     file,
                     where,
-                    f"{shown} does not clearly match one question (closest: {closest})",
-                    f'{how}, or list the id you mean under "asked"',
+                    M_("{text} does not clearly match one question (closest: {closest})", text=shown, closest=closest),
+                    M_('{how}, or list the id you mean under "asked"', how=M_(how)),
                 )
             )
     return out
@@ -84,17 +98,27 @@ def answers_problems(data: Any, book: Casebook, file: str, lang: str = "en") -> 
             Problem(
                 file,
                 "$",
-                f"should be a JSON object, not {type(data).__name__}",
-                'write {"asked": [...], "differential": [...], "next_step": "..."}',
+                M_("should be a JSON object, not {kind}", kind=type(data).__name__),
+                M_('write {"asked": [...], "differential": [...], "next_step": "..."}'),
             )
         ]
     out = [
-        Problem(file, f"$.{k}", f"unknown field '{k}'", "allowed fields: " + ", ".join(FIELDS))
+        Problem(
+            file,
+            f"$.{k}",
+            M_("unknown field '{field}'", field=k),
+            M_("allowed fields: {fields}", fields=", ".join(FIELDS)),
+        )
         for k in data
         if k not in FIELDS
     ]
     out += [
-        Problem(file, f"$.{k}", f"missing required field '{k}'", f'add "{k}": {FIELDS[k]}')
+        Problem(
+            file,
+            f"$.{k}",
+            M_("missing required field '{field}'", field=k),
+            M_('add "{field}": {what}', field=k, what=M_(FIELDS[k])),
+        )
         for k in REQUIRED
         if k not in data
     ]
@@ -107,35 +131,39 @@ def answers_problems(data: Any, book: Casebook, file: str, lang: str = "en") -> 
     for key, table in tables.items():
         value = data.get(key, [])
         if not isinstance(value, list):
-            out.append(Problem(file, f"$.{key}", "should be a list of ids", f'write "{key}": [...] ({FIELDS[key]})'))
+            out.append(
+                Problem(
+                    file,
+                    f"$.{key}",
+                    M_("should be a list of ids"),
+                    M_('write "{field}": [...] ({what})', field=key, what=M_(FIELDS[key])),
+                )
+            )
             continue
         for i, item in enumerate(value):
             if not isinstance(item, str) or item not in table:
-                kind = {
-                    "asked": "question",
-                    "examined": "examination item",
-                    "investigations": "investigation",
-                    "differential": "condition",
-                }[key]
                 shown = json.dumps(item, ensure_ascii=False)[:60]
-                out.append(Problem(file, f"$.{key}[{i}]", f"unknown {kind} {shown}", HINTS[key]))
+                out.append(Problem(file, f"$.{key}[{i}]", M_(UNKNOWN[key], id=shown), M_(HINTS[key])))
     diff = data.get("differential")
     if isinstance(diff, list) and not 1 <= len(diff) <= 3:
         out.append(
             Problem(
                 file,
                 "$.differential",
-                f"has {len(diff)} conditions; give 1 to 3",
-                "list 1-3 condition ids, most likely first",
+                M_("has {n} conditions; give 1 to 3", n=len(diff)),
+                M_("list 1-3 condition ids, most likely first"),
             )
         )
     if isinstance(diff, list) and len(set(map(str, diff))) != len(diff):
-        out.append(Problem(file, "$.differential", "lists a condition twice", "list each condition once"))
+        out.append(Problem(file, "$.differential", M_("lists a condition twice"), M_("list each condition once")))
     conf = data.get("confidence", 50)
     if isinstance(conf, bool) or not isinstance(conf, int) or not 0 <= conf <= 100:
         out.append(
             Problem(
-                file, "$.confidence", "should be a whole number from 0 to 100", 'write for example "confidence": 70'
+                file,
+                "$.confidence",
+                M_("should be a whole number from 0 to 100"),
+                M_('write for example "confidence": 70'),
             )
         )
     reasoning = data.get("reasoning", "")
@@ -144,8 +172,8 @@ def answers_problems(data: Any, book: Casebook, file: str, lang: str = "en") -> 
             Problem(
                 file,
                 "$.reasoning",
-                "should be text",
-                'write for example "reasoning": "one swollen calf after a long flight"',
+                M_("should be text"),
+                M_('write for example "reasoning": "one swollen calf after a long flight"'),
             )
         )
     elif len(reasoning.strip()) > REASONING_MAX:
@@ -153,8 +181,12 @@ def answers_problems(data: Any, book: Casebook, file: str, lang: str = "en") -> 
             Problem(
                 file,
                 "$.reasoning",
-                f"is {len(reasoning.strip()):,} characters long; at most {REASONING_MAX:,}",
-                "shorten it to a few sentences",
+                M_(
+                    "is {n} characters long; at most {max}",
+                    n=LocalNumber(len(reasoning.strip())),
+                    max=LocalNumber(REASONING_MAX),
+                ),
+                M_("shorten it to a few sentences"),
             )
         )
     out += typed_problems(data, book, file, lang)
@@ -164,8 +196,8 @@ def answers_problems(data: Any, book: Casebook, file: str, lang: str = "en") -> 
             Problem(
                 file,
                 "$.next_step",
-                f"unknown next step {json.dumps(step, ensure_ascii=False)[:60]}",
-                "use one of: " + ", ".join(book.bank.next_steps),
+                M_("unknown next step {id}", id=json.dumps(step, ensure_ascii=False)[:60]),
+                M_("use one of: {ids}", ids=", ".join(book.bank.next_steps)),
             )
         )
     return out
@@ -199,4 +231,5 @@ def play_answers(
         session.decide(data["next_step"])
         return session.submit(), [], session
     except SessionError as e:
-        return None, [Problem(str(path), "", str(e), "correct the answers file")], None
+        message = e.args[0] if len(e.args) == 1 else str(e)
+        return None, [Problem(str(path), "", message, M_("correct the answers file"))], None

@@ -17,6 +17,8 @@ from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
+from .i18n import M_
+
 VERSION_KEY = "record_version"
 LIST_SEPARATOR = ";"  # joins a list of ids in one CSV cell
 # "recall" (recall thoroughness: key questions found unaided / key questions) exists in recall mode only.
@@ -58,10 +60,10 @@ class RecordVersionError(RecordError):
 
     def __init__(self, version: int, newest: int):
         self.version, self.newest = version, newest
-        super().__init__(
-            f"written by a newer casebook (record version {version}; this casebook reads versions 1 to {newest}): "
-            "update the casebook to read it"
+        detail = M_(
+            "record version {version}; this casebook reads versions 1 to {newest}", version=version, newest=newest
         )
+        super().__init__(M_("written by a newer casebook ({detail}): update the casebook to read it", detail=detail))
 
 
 def upgrade(obj: Mapping[str, Any], upgrades: Sequence[Callable[[dict], dict]] | None = None) -> dict:
@@ -73,7 +75,13 @@ def upgrade(obj: Mapping[str, Any], upgrades: Sequence[Callable[[dict], dict]] |
     newest = 1 + len(chain)
     version = obj.get(VERSION_KEY, 1)
     if type(version) is not int or version < 1:
-        raise RecordError(f"field '{VERSION_KEY}' should be a whole number from 1 up, found {_json_kind(version)}")
+        raise RecordError(
+            M_(
+                "field '{name}' should be a whole number from 1 up, found {found}",
+                name=VERSION_KEY,
+                found=_json_kind(version),
+            )
+        )
     if version > newest:
         raise RecordVersionError(version, newest)
     record = dict(obj)
@@ -190,7 +198,7 @@ class AttemptRecord:
         With ``events=False`` the events are neither checked nor kept (for readers that do not use them).
         """
         if type(obj) is not dict:
-            raise RecordError(f"expected an attempt record (a JSON object), found {_json_kind(obj)}")
+            raise RecordError(M_("expected an attempt record (a JSON object), found {found}", found=_json_kind(obj)))
         version = obj.get(VERSION_KEY, 1)
         if type(version) is not int or version != RECORD_VERSION:
             obj = upgrade(obj)
@@ -247,19 +255,19 @@ _ABSENT = object()
 
 
 def _json_kind(value: Any) -> str:
-    """How a JSON value reads to a person: 'text', 'a number', 'a list', ..."""
+    """How a JSON value reads to a person: 'text', 'a number', 'a list', ... (an i18n Message where it has words)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, (int, float)):
-        return "a number"
+        return M_("a number")
     if isinstance(value, str):
-        return f"'{value[:40]}'" if value else "empty text"
+        return f"'{value[:40]}'" if value else M_("empty text")
     if isinstance(value, list):
-        return "a list"
+        return M_("a list")
     if isinstance(value, dict):
-        return "an object"
+        return M_("an object")
     return type(value).__name__
 
 
@@ -291,63 +299,87 @@ def _record_from(obj: dict, keep_events: bool) -> AttemptRecord:
     in one short loop and fills the new record's instance dict directly (see _new_record).
     """
     if not _REQUIRED <= obj.keys():
-        raise RecordError("missing field(s): " + ", ".join(n for n in REQUIRED_FIELDS if n not in obj))
+        raise RecordError(M_("missing field(s): {names}", names=", ".join(n for n in REQUIRED_FIELDS if n not in obj)))
     get, intern = obj.get, sys.intern
     values: dict[str, Any] = _DEFAULTS.copy()
     for name in _ID_LISTS:
         value = get(name, _ABSENT)
         if value is not _ABSENT:
             if type(value) is not list:
-                raise RecordError(f"field '{name}' should be a list of ids (text), found {_json_kind(value)}")
+                raise RecordError(
+                    M_(
+                        "field '{name}' should be a list of ids (text), found {found}",
+                        name=name,
+                        found=_json_kind(value),
+                    )
+                )
             try:
                 values[name] = tuple(map(intern, value))  # intern() refuses anything but text
             except TypeError:
                 raise RecordError(
-                    f"field '{name}' should be a list of ids (text), found a list with other values"
+                    M_("field '{name}' should be a list of ids (text), found a list with other values", name=name)
                 ) from None
     for name in _TEXTS:
         value = get(name, _ABSENT)
         if value is not _ABSENT:
             if type(value) is not str:
-                raise RecordError(f"field '{name}' should be text, found {_json_kind(value)}")
+                raise RecordError(
+                    M_("field '{name}' should be text, found {found}", name=name, found=_json_kind(value))
+                )
             values[name] = intern(value) if name in _SHARED else value
     for name in _IDS:
         value = get(name, _ABSENT)
         if value is not _ABSENT:
             if type(value) is not str:
-                raise RecordError(f"field '{name}' should be text, found {_json_kind(value)}")
+                raise RecordError(
+                    M_("field '{name}' should be text, found {found}", name=name, found=_json_kind(value))
+                )
             if not value or value.isspace():
-                raise RecordError(f"field '{name}' must not be empty")
+                raise RecordError(M_("field '{name}' must not be empty", name=name))
             values[name] = intern(value) if name in _SHARED else value
     for name in _NUMBERS:
         value = get(name, _ABSENT)
         if value is not _ABSENT:
             if type(value) not in _NUMBER:
-                raise RecordError(f"field '{name}' should be a number, found {_json_kind(value)}")
+                raise RecordError(
+                    M_("field '{name}' should be a number, found {found}", name=name, found=_json_kind(value))
+                )
             values[name] = value
     for name in _OPTIONAL_NUMBERS:
         value = get(name)
         if value is not None:
             if type(value) not in _NUMBER:
-                raise RecordError(f"field '{name}' should be a number or null, found {_json_kind(value)}")
+                raise RecordError(
+                    M_("field '{name}' should be a number or null, found {found}", name=name, found=_json_kind(value))
+                )
             values[name] = value
     for name in _OPTIONAL_TEXTS:
         value = get(name)
         if value is not None:
             if type(value) is not str:
-                raise RecordError(f"field '{name}' should be text or null, found {_json_kind(value)}")
+                raise RecordError(
+                    M_("field '{name}' should be text or null, found {found}", name=name, found=_json_kind(value))
+                )
             values[name] = intern(value) if name in _SHARED else value
     for name in _BOOLS:
         value = get(name, _ABSENT)
         if value is not _ABSENT:
             if type(value) is not bool:
-                raise RecordError(f"field '{name}' should be true or false, found {_json_kind(value)}")
+                raise RecordError(
+                    M_("field '{name}' should be true or false, found {found}", name=name, found=_json_kind(value))
+                )
             values[name] = value
     for name in _SCORES:
         value = get(name, _ABSENT)
         if value is not _ABSENT:
             if type(value) is not dict or not _NUMBER_TYPES.issuperset(map(type, value.values())):
-                raise RecordError(f"field '{name}' should be an object of numbers, found {_json_kind(value)}")
+                raise RecordError(
+                    M_(
+                        "field '{name}' should be an object of numbers, found {found}",
+                        name=name,
+                        found=_json_kind(value),
+                    )
+                )
             values[name] = value
     if values["scores"] is _NO_SCORES:
         values["scores"] = {}
@@ -355,7 +387,9 @@ def _record_from(obj: dict, keep_events: bool) -> AttemptRecord:
         value = get(name, _ABSENT)
         if value is not _ABSENT:
             if value not in MODES or type(value) is not str:
-                raise RecordError(f"field '{name}' should be 'menu' or 'recall', found {_json_kind(value)}")
+                raise RecordError(
+                    M_("field '{name}' should be 'menu' or 'recall', found {found}", name=name, found=_json_kind(value))
+                )
             values[name] = intern(value)
     for name in _TYPED:
         value = get(name, _ABSENT)
@@ -365,7 +399,7 @@ def _record_from(obj: dict, keep_events: bool) -> AttemptRecord:
     raw_events = get("events", _ABSENT)
     if raw_events is not _ABSENT:
         if type(raw_events) is not list:
-            raise RecordError(f"field 'events' should be a list, found {_json_kind(raw_events)}")
+            raise RecordError(M_("field 'events' should be a list, found {found}", found=_json_kind(raw_events)))
         if keep_events:
             values["events"] = tuple(_event_from(e, n) for n, e in enumerate(raw_events))
     return _new_record(values)
@@ -389,7 +423,9 @@ def _typed_from(name: str, value: Any) -> tuple[TypedQuestion, ...]:
     A good entry takes one short test (a class report reads every attempt's); a bad one is named by _typed_problem.
     """
     if type(value) is not list:
-        raise RecordError(f"field '{name}' should be a list of typed questions, found {_json_kind(value)}")
+        raise RecordError(
+            M_("field '{name}' should be a list of typed questions, found {found}", name=name, found=_json_kind(value))
+        )
     out = []
     new, intern, statuses = tuple.__new__, sys.intern, _TYPED_STATUS
     for n, obj in enumerate(value):
@@ -417,18 +453,51 @@ def _typed_from(name: str, value: Any) -> tuple[TypedQuestion, ...]:
 def _typed_problem(where: str, obj: Any) -> None:
     """Raise RecordError saying what is wrong with the typed question ``obj`` (at ``where``)."""
     if type(obj) is not dict:
-        raise RecordError(f"{where} should be an object (text, status, question, choices), found {_json_kind(obj)}")
+        raise RecordError(
+            M_(
+                "{where} should be an object (text, status, question, choices), found {found}",
+                where=where,
+                found=_json_kind(obj),
+            )
+        )
     text, status, question, choices = obj.get("text"), obj.get("status"), obj.get("question"), obj.get("choices", [])
     if type(text) is not str:
-        raise RecordError(f"{where} needs the 'text' the student typed, found {_json_kind(text)}")
+        raise RecordError(
+            M_("{where} needs the 'text' the student typed, found {found}", where=where, found=_json_kind(text))
+        )
     if type(status) is not str or status not in TYPED_STATUSES:
-        raise RecordError(f"{where}: 'status' should be one of {', '.join(TYPED_STATUSES)}, found {_json_kind(status)}")
+        raise RecordError(
+            M_(
+                "{where}: 'status' should be one of {statuses}, found {found}",
+                where=where,
+                statuses=", ".join(TYPED_STATUSES),
+                found=_json_kind(status),
+            )
+        )
     if question is not None and (type(question) is not str or not question):
-        raise RecordError(f"{where}: 'question' should be a question id or null, found {_json_kind(question)}")
+        raise RecordError(
+            M_(
+                "{where}: 'question' should be a question id or null, found {found}",
+                where=where,
+                found=_json_kind(question),
+            )
+        )
     if type(choices) is not list or not all(type(c) is str for c in choices):
-        raise RecordError(f"{where}: 'choices' should be a list of question ids, found {_json_kind(choices)}")
+        raise RecordError(
+            M_(
+                "{where}: 'choices' should be a list of question ids, found {found}",
+                where=where,
+                found=_json_kind(choices),
+            )
+        )
     listed = ", ".join(sorted(f"'{k}'" for k in obj.keys() - _TYPED_KEYS))
-    raise RecordError(f"{where} has unknown key(s) {listed} (a typed question holds text, status, question, choices)")
+    raise RecordError(
+        M_(
+            "{where} has unknown key(s) {listed} (a typed question holds text, status, question, choices)",
+            where=where,
+            listed=listed,
+        )
+    )
 
 
 _EVENT_KEYS = frozenset(("kind", "at", "item", "data"))
@@ -437,19 +506,25 @@ _EVENT_KEYS = frozenset(("kind", "at", "item", "data"))
 def _event_from(obj: Any, n: int) -> Event:
     """One event from its JSON object; RecordError naming events[n] when it is not usable."""
     if type(obj) is not dict:
-        raise RecordError(f"events[{n}] should be an object, found {_json_kind(obj)}")
+        raise RecordError(M_("events[{n}] should be an object, found {found}", n=n, found=_json_kind(obj)))
     kind, at, item, data = obj.get("kind"), obj.get("at"), obj.get("item", ""), obj.get("data", {})
     if type(kind) is not str or not kind:
-        raise RecordError(f"events[{n}] needs a 'kind' (text), found {_json_kind(kind)}")
+        raise RecordError(M_("events[{n}] needs a 'kind' (text), found {found}", n=n, found=_json_kind(kind)))
     if type(at) not in _NUMBER:
-        raise RecordError(f"events[{n}] needs an 'at' time (a number), found {_json_kind(at)}")
+        raise RecordError(M_("events[{n}] needs an 'at' time (a number), found {found}", n=n, found=_json_kind(at)))
     if type(item) is not str:
-        raise RecordError(f"events[{n}]: 'item' should be text, found {_json_kind(item)}")
+        raise RecordError(M_("events[{n}]: 'item' should be text, found {found}", n=n, found=_json_kind(item)))
     if type(data) is not dict:
-        raise RecordError(f"events[{n}]: 'data' should be an object, found {_json_kind(data)}")
+        raise RecordError(M_("events[{n}]: 'data' should be an object, found {found}", n=n, found=_json_kind(data)))
     if not obj.keys() <= _EVENT_KEYS:
         unknown = ", ".join(sorted(f"'{k}'" for k in obj.keys() - _EVENT_KEYS))
-        raise RecordError(f"events[{n}] has unknown key(s) {unknown} (an event holds kind, at, item and data)")
+        raise RecordError(
+            M_(
+                "events[{n}] has unknown key(s) {unknown} (an event holds kind, at, item and data)",
+                n=n,
+                unknown=unknown,
+            )
+        )
     return Event(kind, at, item, data)
 
 
@@ -475,7 +550,9 @@ def _number(column: str, text: str) -> int | float:
     try:
         value = float(text)
     except ValueError:
-        raise RecordError(f"column '{column}' should be a number, found '{text[:40]}'") from None
+        raise RecordError(
+            M_("column '{column}' should be a number, found '{text}'", column=column, text=text[:40])
+        ) from None
     return int(value) if value.is_integer() and "." not in text and "e" not in text.lower() else value
 
 
@@ -485,7 +562,11 @@ def _json_cell(column: str, text: str) -> Any:
         return json.loads(text)
     except (ValueError, RecursionError):
         raise RecordError(
-            f"column '{column}' should hold a JSON list (as the casebook writes it), found '{text[:40]}'"
+            M_(
+                "column '{column}' should hold a JSON list (as the casebook writes it), found '{text}'",
+                column=column,
+                text=text[:40],
+            )
         ) from None
 
 
@@ -595,11 +676,11 @@ def read_attempts(
         else:
             yield from _read_jsonl(path, events)
     except UnicodeDecodeError as e:
-        yield 0, None, f"not a UTF-8 text file ({e.reason} at byte {e.start})"
+        yield 0, None, M_("not a UTF-8 text file ({reason} at byte {at})", reason=e.reason, at=e.start)
     except OSError as e:
-        yield 0, None, f"cannot be read ({e.strerror or e})"
+        yield 0, None, M_("cannot be read ({reason})", reason=str(e.strerror or e))
     except csv.Error as e:
-        yield 0, None, f"not a readable CSV file ({e})"
+        yield 0, None, M_("not a readable CSV file ({reason})", reason=str(e))
 
 
 def _read_jsonl(path: Path, keep_events: bool) -> Iterator[tuple[int, AttemptRecord | None, str | None]]:
@@ -620,12 +701,12 @@ def _read_jsonl(path: Path, keep_events: bool) -> Iterator[tuple[int, AttemptRec
                     continue
                 obj = json.loads(text)
             if "\\" in text and "\\u" in text and _has_lone_surrogate(obj):  # "\\" alone is a fast memchr
-                yield number, None, "holds half a character (a lone \\ud800-\\udfff escape): not valid UTF-8 text"
+                yield number, None, M_("holds half a character (a lone \\ud800-\\udfff escape): not valid UTF-8 text")
                 continue
             try:
                 yield number, from_json(obj, events=keep_events), None
             except RecordError as e:
-                yield number, None, str(e)
+                yield number, None, e.args[0] if len(e.args) == 1 else str(e)
 
 
 def _json_problem(text: str) -> str | None:
@@ -634,12 +715,12 @@ def _json_problem(text: str) -> str | None:
         json.loads(text)
     except json.JSONDecodeError as e:
         if text.startswith("{") and not text.endswith("}"):
-            return f"not valid JSON: the record is cut off after {len(text)} characters"
-        return f"not valid JSON ({e.msg} at column {e.colno})"
+            return M_("not valid JSON: the record is cut off after {n} characters", n=len(text))
+        return M_("not valid JSON ({reason} at column {column})", reason=e.msg, column=e.colno)
     except RecursionError:
-        return "not valid JSON (nested too deeply)"
+        return M_("not valid JSON (nested too deeply)")
     except ValueError:
-        return "not valid JSON (a number is too long: more than 4,300 digits)"
+        return M_("not valid JSON (a number is too long: more than 4,300 digits)")
     return None
 
 
@@ -657,14 +738,18 @@ def _read_csv(path: Path) -> Iterator[tuple[int, AttemptRecord | None, str | Non
         header = reader.fieldnames or []
         missing = [c for c in REQUIRED_FIELDS if c not in header]
         if missing:
-            yield 1, None, "not an attempts CSV file: missing column(s) " + ", ".join(missing)
+            yield 1, None, M_("not an attempts CSV file: missing column(s) {names}", names=", ".join(missing))
             return
         for row in reader:
             line = reader.line_num
             if None in row:
-                yield line, None, f"row has {len(header) + len(row[None])} values, expected {len(header)}"
+                yield (
+                    line,
+                    None,
+                    M_("row has {n} values, expected {expected}", n=len(header) + len(row[None]), expected=len(header)),
+                )
                 continue
             try:
                 yield line, AttemptRecord.from_row(row), None
             except RecordError as e:
-                yield line, None, str(e)
+                yield line, None, e.args[0] if len(e.args) == 1 else str(e)

@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 
 from .handin import HandInError, handin_path
-from .i18n import resolve, translator
+from .i18n import Translator, translator_for
 
 # BinderHub sets these in every Binder session (mybinder.org and other BinderHubs alike).
 BINDER_VARIABLES = ("BINDER_LAUNCH_HOST", "BINDER_REQUEST", "BINDER_REF_URL", "BINDER_REPO_URL")
@@ -42,9 +42,10 @@ def _handed_in() -> bool:
     return target is not None and target.parent.is_dir()
 
 
-def progress_note(lang: str | None = None) -> str | None:
-    """What a student should know about keeping their progress here, in ``lang``; None on a computer of their own."""
-    t = translator(resolve(lang))
+def progress_note(lang: str | Translator | None = None) -> str | None:
+    """What a student should know about keeping their progress here, in ``lang`` (default: $CASEBOOK_LANG, then
+    English); None on a computer of their own."""
+    t = translator_for(lang)
     place = where()
     if place == BINDER:
         return t(

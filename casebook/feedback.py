@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .i18n import N_, translator
+from .i18n import N_, NC_, Translator, as_translator, format_percent, translator
 from .model import Case, Casebook, Condition, format_sources
 
 VERDICT_CORRECT, VERDICT_NOT_LEADING, VERDICT_WRONG = "correct", "correct_not_leading", "wrong"
@@ -59,9 +59,22 @@ class Scores:
         return {k: round(getattr(self, k), 3) for k in names if getattr(self, k) is not None}
 
 
+# The level marks of the plain-text feedback (casebook play), English msgids translated where shown.
+TEXT_MARKS = {
+    "good": NC_("feedback mark", "[ok]"),
+    "partial": NC_("feedback mark", "[~]"),
+    "bad": NC_("feedback mark", "[x]"),
+    "warning": NC_("feedback mark", "[!]"),
+    "info": NC_("feedback mark", "[i]"),
+}
+
+
 @dataclass(frozen=True)
 class Feedback:
-    """Everything a student reads after submitting, plus the facts the progress store keeps."""
+    """Everything a student reads after submitting, plus the facts the progress store keeps.
+
+    The items are written in ``lang``, the language of the attempt.
+    """
 
     case_id: str
     verdict: str
@@ -71,6 +84,7 @@ class Feedback:
     missed_key_questions: tuple[str, ...]
     missed_red_flags: tuple[str, ...]
     unsafe_step: bool
+    lang: str = "en"
 
     def section(self, name: str) -> list[FeedbackItem]:
         return [i for i in self.items if i.section == name]
@@ -80,19 +94,21 @@ class Feedback:
         return [line for i in self.section("safety") if i.level != "good" for line in i.lines]
 
     def as_text(self) -> str:
-        """Plain-text feedback, as the command line prints it."""
+        """Plain-text feedback, as the command line prints it (in the feedback's language)."""
+        t = translator(self.lang)
         out: list[str] = []
         for item in self.items:
-            mark = {"good": "[ok]", "partial": "[~]", "bad": "[x]", "warning": "[!]", "info": "[i]"}.get(item.level, "")
+            mark = t.pgettext("feedback mark", TEXT_MARKS[item.level]) if item.level in TEXT_MARKS else ""
             out.append(f"{mark} {item.title}")
             out += [f"    {line}" for line in item.lines]
             if item.source:
-                out.append(f"    Source: {item.source}")
+                out.append("    " + t("Source: {source}").format(source=item.source))
         return "\n".join(out)
 
     def as_dict(self) -> dict:
         return {
             "case_id": self.case_id,
+            "lang": self.lang,
             "verdict": self.verdict,
             "next_step_verdict": self.next_step_verdict,
             "scores": self.scores.as_dict(),
@@ -131,21 +147,31 @@ class Attempt:
     def done(self) -> set[str]:
         return set(self.asked) | set(self.examined) | set(self.investigated)
 
-    def t(self, text) -> str:
+    @property
+    def tr(self) -> Translator:
+        """The translator of the attempt's language: the rules' own words go through it."""
+        return translator(self.lang)
+
+    def say(self, text) -> str:
+        """A content text (case, bank or condition) in the attempt's language ('' for none)."""
         return text.get(self.lang) if text is not None else ""
 
     def name(self, condition_id: str) -> str:
         return self.book.condition_name(condition_id, self.lang)
 
+    def quoted(self, text: str) -> str:
+        """``text`` in the language's quotation marks (en “…”, nb «…», da »…«)."""
+        return self.tr.pgettext("quotation", "“{text}”").format(text=text)
+
     def label(self, item_id: str) -> str:
-        """How an item reads in feedback: 'asked "…"', 'examined: …', 'investigation: …'."""
-        bank = self.book.bank
+        """How an item reads inside a feedback sentence: 'the question “…”', 'the examination “…”', …"""
+        t, bank = self.tr, self.book.bank
         if item_id in bank.questions:
-            return f"the question “{self.t(bank.questions[item_id].text)}”"
+            return t("the question “{question}”").format(question=self.say(bank.questions[item_id].text))
         if item_id in bank.examinations:
-            return f"the examination “{self.t(bank.examinations[item_id].text)}”"
+            return t("the examination “{item}”").format(item=self.say(bank.examinations[item_id].text))
         if item_id in bank.investigations:
-            return f"the investigation “{self.t(bank.investigations[item_id].text)}”"
+            return t("the investigation “{item}”").format(item=self.say(bank.investigations[item_id].text))
         return item_id
 
     def verdict(self) -> str:
@@ -158,59 +184,65 @@ class Attempt:
 
 
 def verdict_rule(a: Attempt) -> list[FeedbackItem]:
+    t = a.tr
     right = a.name(a.case.diagnosis)
-    chosen = ", ".join(f"{i}. {a.name(c)}" for i, c in enumerate(a.differential, 1)) or "no diagnosis"
+    chosen = ", ".join(f"{i}. {a.name(c)}" for i, c in enumerate(a.differential, 1))
     v = a.verdict()
     if v == VERDICT_CORRECT:
-        return [
-            FeedbackItem(
-                "verdict", "good", f"Diagnosis: right. This is {right}.", (f"You ranked it first ({chosen}).",)
-            )
-        ]
+        title = t("Diagnosis: right. This is {condition}.").format(condition=right)
+        return [FeedbackItem("verdict", "good", title, (t("You ranked it first ({chosen}).").format(chosen=chosen),))]
     if v == VERDICT_NOT_LEADING:
         pos = a.differential.index(a.case.diagnosis) + 1
         return [
             FeedbackItem(
                 "verdict",
                 "partial",
-                f"Diagnosis: right, but not your leading one. This is {right}.",
-                (f"You ranked it number {pos} ({chosen}); put first what fits best.",),
+                t("Diagnosis: right, but not your leading one. This is {condition}.").format(condition=right),
+                (t("You ranked it number {n} ({chosen}); put first what fits best.").format(n=pos, chosen=chosen),),
             )
         ]
-    said = f"You chose: {chosen}." if a.differential else "You did not choose a diagnosis."
-    return [FeedbackItem("verdict", "bad", f"Diagnosis: not right. This is {right}.", (said,))]
+    said = t("You chose: {chosen}.").format(chosen=chosen) if a.differential else t("You did not choose a diagnosis.")
+    return [
+        FeedbackItem("verdict", "bad", t("Diagnosis: not right. This is {condition}.").format(condition=right), (said,))
+    ]
 
 
 def findings_rule(a: Attempt) -> list[FeedbackItem]:
     """Key findings the student brought out (matched to the condition's key features) and those they did not."""
+    t = a.tr
     found, missed = [], []
     for kf in a.case.key_findings:
         feature = a.diagnosis.feature(kf.feature)
-        feature_text = a.t(feature.text) if feature else kf.feature
-        detail = f" In this patient: {a.t(kf.text)}" if kf.text else ""
+        facts = {"feature": a.say(feature.text) if feature else kf.feature, "finding": a.say(kf.text)}
         hits = [i for i in kf.elicited_by if i in a.done]
         if hits:
-            found.append(f"{feature_text}{detail} (you found it through {a.label(hits[0])})")
+            sentence = (
+                t("{feature} In this patient: {finding} (you found it through {item})")
+                if kf.text
+                else t("{feature} (you found it through {item})")
+            )
+            found.append(sentence.format(item=a.label(hits[0]), **facts))
         else:
-            missed.append(f"{feature_text}{detail} (brought out by {a.label(kf.elicited_by[0])})")
+            sentence = (
+                t("{feature} In this patient: {finding} (brought out by {item})")
+                if kf.text
+                else t("{feature} (brought out by {item})")
+            )
+            missed.append(sentence.format(item=a.label(kf.elicited_by[0]), **facts))
     items = []
     cond = a.name(a.case.diagnosis)
     if found:
-        items.append(FeedbackItem("findings", "good", f"What you found that points to {cond}", tuple(found)))
+        title = t("What you found that points to {condition}").format(condition=cond)
+        items.append(FeedbackItem("findings", "good", title, tuple(found)))
     if missed:
-        items.append(
-            FeedbackItem(
-                "findings",
-                "partial" if found else "bad",
-                f"Key features of {cond} you did not bring out",
-                tuple(missed),
-            )
-        )
+        title = t("Key features of {condition} you did not bring out").format(condition=cond)
+        items.append(FeedbackItem("findings", "partial" if found else "bad", title, tuple(missed)))
     return items
 
 
 def why_not_rule(a: Attempt) -> list[FeedbackItem]:
     """For each wrongly chosen condition: why it fits this patient less well (case differential, then tell-apart)."""
+    t = a.tr
     items = []
     for cid in a.differential:
         if cid == a.case.diagnosis:
@@ -218,20 +250,39 @@ def why_not_rule(a: Attempt) -> list[FeedbackItem]:
         lines = []
         entry = a.case.differential_entry(cid)
         if entry:
-            lines.append(f"In this patient: {a.t(entry.why_less_likely)}")
+            lines.append(t("In this patient: {why}").format(why=a.say(entry.why_less_likely)))
         apart = a.diagnosis.how_to_tell_from(cid)
         other = a.book.conditions.get(cid)
         if apart is None and other is not None:
             apart = other.how_to_tell_from(a.case.diagnosis)
         if apart is not None:
-            lines.append(f"How to tell them apart: {a.t(apart)}")
-        typical = [a.t(f.text) for f in other.key_features[:3] if a.t(f.text)] if other is not None else []
+            lines.append(t("How to tell them apart: {how}").format(how=a.say(apart)))
+        typical = [a.say(f.text) for f in other.key_features[:3] if a.say(f.text)] if other is not None else []
         if not lines and typical:
-            lines.append(f"{a.name(cid)} is not among the usual look-alikes here. Typical of it: " + "; ".join(typical))
+            lines.append(
+                t("{condition} is not among the usual look-alikes here. Typical of it: {features}").format(
+                    condition=a.name(cid), features="; ".join(typical)
+                )
+            )
         elif not lines:
-            lines.append(f"{a.name(cid)} is not among the usual look-alikes of {a.name(a.case.diagnosis)}.")
-        items.append(FeedbackItem("why_not", "info", f"Why {a.name(cid)} fits less well", tuple(lines)))
+            lines.append(
+                t("{condition} is not among the usual look-alikes of {diagnosis}.").format(
+                    condition=a.name(cid), diagnosis=a.name(a.case.diagnosis)
+                )
+            )
+        title = t("Why {condition} fits less well").format(condition=a.name(cid))
+        items.append(FeedbackItem("why_not", "info", title, tuple(lines)))
     return items
+
+
+def _missed_line(a: Attempt, n: int, question) -> str:
+    """'3. ✗ missed: the question — why it matters' (the why only when the bank gives one)."""
+    t = a.tr
+    if question.hint:
+        return t("{n}. ✗ missed: {question} — {why}").format(
+            n=n, question=a.say(question.text), why=a.say(question.hint)
+        )
+    return t("{n}. ✗ missed: {question}").format(n=n, question=a.say(question.text))
 
 
 def expert_path_rule(a: Attempt) -> list[FeedbackItem]:
@@ -239,40 +290,44 @@ def expert_path_rule(a: Attempt) -> list[FeedbackItem]:
     mode, asked ones are marked found unaided or asked from the list."""
     if a.mode == "recall":
         return _recall_expert_path(a)
+    t = a.tr
     bank = a.book.bank
     lines = []
     for n, qid in enumerate(a.case.key_questions, 1):
         q = bank.questions[qid]
         if qid in a.asked:
-            lines.append(f"{n}. ✓ asked: {a.t(q.text)}")
+            lines.append(t("{n}. ✓ asked: {question}").format(n=n, question=a.say(q.text)))
         else:
-            why = f" — {a.t(q.hint)}" if q.hint else ""
-            lines.append(f"{n}. ✗ missed: {a.t(q.text)}{why}")
+            lines.append(_missed_line(a, n, q))
     missed = [q for q in a.case.key_questions if q not in a.asked]
-    level = "good" if not missed else ("partial" if len(missed) < len(a.case.key_questions) else "bad")
+    total = len(a.case.key_questions)
+    level = "good" if not missed else ("partial" if len(missed) < total else "bad")
     title = (
-        "Expert path: you asked every key question"
+        t("Expert path: you asked every key question")
         if not missed
-        else f"Expert path: {len(missed)} of {len(a.case.key_questions)} key questions missed"
+        else t.ngettext(
+            "Expert path: {missed} of {total} key question missed",
+            "Expert path: {missed} of {total} key questions missed",
+            total,
+        ).format(missed=len(missed), total=total)
     )
     return [FeedbackItem("expert_path", level, title, tuple(lines))]
 
 
 def _recall_expert_path(a: Attempt) -> list[FeedbackItem]:
     """The expert path of a recall-mode attempt: each key question found unaided, asked from the list, or missed."""
-    t = translator(a.lang)
+    t = a.tr
     bank = a.book.bank
     key = a.case.key_questions
     lines = []
     for n, qid in enumerate(key, 1):
         q = bank.questions[qid]
         if qid in a.asked_unaided:
-            lines.append(t("{n}. ✓ found unaided: {question}").format(n=n, question=a.t(q.text)))
+            lines.append(t("{n}. ✓ found unaided: {question}").format(n=n, question=a.say(q.text)))
         elif qid in a.asked:
-            lines.append(t("{n}. ✓ asked from the question list: {question}").format(n=n, question=a.t(q.text)))
+            lines.append(t("{n}. ✓ asked from the question list: {question}").format(n=n, question=a.say(q.text)))
         else:
-            why = f" — {a.t(q.hint)}" if q.hint else ""
-            lines.append(t("{n}. ✗ missed: {question}").format(n=n, question=a.t(q.text)) + why)
+            lines.append(_missed_line(a, n, q))
     unaided = sum(q in a.asked_unaided for q in key)
     missed = sum(q not in a.asked for q in key)
     title = t.ngettext(
@@ -310,7 +365,7 @@ def _found_findings(a: Attempt) -> list[str]:
         if not any(i in a.done for i in kf.elicited_by):
             continue
         feature = a.diagnosis.feature(kf.feature)
-        said = a.t(kf.text) or (a.t(feature.text) if feature is not None else "")
+        said = a.say(kf.text) or (a.say(feature.text) if feature is not None else "")
         if said and said not in out:
             out.append(said)
     return out
@@ -322,7 +377,7 @@ def _first_missed_key_question(a: Attempt) -> tuple[str, str]:
     for qid in a.case.key_questions:
         if qid not in a.asked:
             q = bank.questions[qid]
-            return a.t(q.text), a.t(q.hint)
+            return a.say(q.text), a.say(q.hint)
     return "", ""
 
 
@@ -335,14 +390,14 @@ def calibration_rule(a: Attempt) -> list[FeedbackItem]:
     kind = calibration(a.confidence, right, bool(found))
     if kind is None:
         return []
-    t = translator(a.lang)
+    t = a.tr
     facts = {
         "p": a.confidence,
         "diagnosis": a.name(a.case.diagnosis),
         "findings": "; ".join(f.rstrip(" .") for f in found[:FINDINGS_SHOWN]),
     }
     question, why = _first_missed_key_question(a)
-    facts["question"] = f"“{question}”"
+    facts["question"] = a.quoted(question)
     if not right:
         sentence = {
             (OVER, True): N_(
@@ -382,30 +437,55 @@ def calibration_rule(a: Attempt) -> list[FeedbackItem]:
     return [FeedbackItem("calibration", level, t(CALIBRATION_TITLES[kind]), tuple(lines))]
 
 
+# Why a step that is not urgent fails a red-flag case, by the step's urgency (whole sentences, translated where shown).
+NOT_URGENT_ENOUGH = {
+    "routine": N_("This patient needed urgent care, but “{step}” is a routine step."),
+    "soon": N_("This patient needed urgent care, but “{step}” is not urgent: it can wait some days."),
+}
+
+
 def safety_rule(a: Attempt) -> list[FeedbackItem]:
     """Red-flag questions not asked and unsafe next steps: kept apart from the scores."""
+    t = a.tr
     bank = a.book.bank
     lines = []
     for qid in a.case.red_flag_questions:
         if qid not in a.asked:
-            hint = f" — {a.t(bank.questions[qid].hint)}" if bank.questions[qid].hint else ""
-            lines.append(f"Red-flag question not asked: {a.t(bank.questions[qid].text)}{hint}")
+            q = bank.questions[qid]
+            if q.hint:
+                line = t("Red-flag question not asked: {question} — {why}").format(
+                    question=a.say(q.text), why=a.say(q.hint)
+                )
+            else:
+                line = t("Red-flag question not asked: {question}").format(question=a.say(q.text))
+            lines.append(line)
     verdict, why = a.case.judge_step(a.next_step)
     step = bank.next_steps[a.next_step]
     if verdict == "unsafe":
-        lines.append(f"Unsafe next step: {a.t(step.text)}. {a.t(why)}")
+        lines.append(t("Unsafe next step: {step}. {why}").format(step=a.say(step.text), why=a.say(why)))
     elif a.case.red_flag_case and not step.is_urgent:
-        lines.append(f"This patient needed urgent care, but “{a.t(step.text)}” is {step.urgency}.")
+        sentence = NOT_URGENT_ENOUGH.get(step.urgency, NOT_URGENT_ENOUGH["routine"])
+        lines.append(t(sentence).format(step=a.say(step.text)))
     if not lines:
         return [
             FeedbackItem(
                 "safety",
                 "good",
-                "Safety: no red flag missed and a safe next step",
-                ("You asked every red-flag question this case needed.",) if a.case.red_flag_questions else (),
+                t("Safety: no red flag missed and a safe next step"),
+                (t("You asked every red-flag question this case needed."),) if a.case.red_flag_questions else (),
             )
         ]
-    return [FeedbackItem("safety", "warning", "Safety: check these before you see the next patient", tuple(lines))]
+    return [FeedbackItem("safety", "warning", t("Safety: check these before you see the next patient"), tuple(lines))]
+
+
+# The title of the next-step item by the step's grade (English msgids translated where shown).
+STEP_TITLES = {
+    "correct": N_("Next step: right ({step})"),
+    "acceptable": N_("Next step: acceptable, not the best ({step})"),
+    "unsafe": N_("Next step: unsafe ({step})"),
+    "not_indicated": N_("Next step: not needed here ({step})"),
+    "not_listed": N_("Next step: not the right choice here ({step})"),
+}
 
 
 def next_step_rule(a: Attempt) -> list[FeedbackItem]:
@@ -414,10 +494,14 @@ def next_step_rule(a: Attempt) -> list[FeedbackItem]:
     A step the case lists as not indicated (unnecessary, not harmful) shows its reason at level 'partial' and is no
     safety event; unsafe steps also reach the safety section (safety_rule).
     """
+    t = a.tr
     bank = a.book.bank
     verdict, why = a.case.judge_step(a.next_step)
-    chosen = a.t(bank.next_steps[a.next_step].text)
-    best = [f"Best: {a.t(bank.next_steps[s.step].text)} — {a.t(s.why)}" for s in a.case.correct_steps]
+    chosen = a.say(bank.next_steps[a.next_step].text)
+    best = [
+        t("Best: {step} — {why}").format(step=a.say(bank.next_steps[s.step].text), why=a.say(s.why))
+        for s in a.case.correct_steps
+    ]
     listed = why is not None  # a step the case lists as not indicated says why; an unlisted one does not
     level = {
         "correct": "good",
@@ -425,15 +509,9 @@ def next_step_rule(a: Attempt) -> list[FeedbackItem]:
         "unsafe": "bad",
         "not_indicated": "partial" if listed else "bad",
     }[verdict]
-    title = {
-        "correct": f"Next step: right ({chosen})",
-        "acceptable": f"Next step: acceptable, not the best ({chosen})",
-        "unsafe": f"Next step: unsafe ({chosen})",
-        "not_indicated": f"Next step: not needed here ({chosen})"
-        if listed
-        else f"Next step: not the right choice here ({chosen})",
-    }[verdict]
-    lines = [a.t(why)] if why is not None else []
+    grade = "not_listed" if verdict == "not_indicated" and not listed else verdict
+    title = t(STEP_TITLES[grade]).format(step=chosen)
+    lines = [a.say(why)] if why is not None else []
     if verdict != "correct":
         lines += best
     return [FeedbackItem("next_step", level, title, tuple(lines))]
@@ -444,35 +522,37 @@ def teaching_rule(a: Attempt) -> list[FeedbackItem]:
         FeedbackItem(
             "teaching",
             "info",
-            "Teaching points",
-            tuple(a.t(t) for t in a.case.teaching_points),
-            format_sources(a.case.sources),
+            a.tr("Teaching points"),
+            tuple(a.say(point) for point in a.case.teaching_points),
+            format_sources(a.case.sources, a.tr),
         )
     ]
 
 
 def condition_rule(a: Attempt) -> list[FeedbackItem]:
     """A short summary of the diagnosis's condition text with its sources."""
+    t = a.tr
     c = a.diagnosis
-    lines = [a.t(c.summary)] if a.t(c.summary) else []
-    for label, texts in (("Management", c.management), ("Red flags", c.red_flags)):
-        said = " ".join(t for t in map(a.t, texts) if t)
+    lines = [a.say(c.summary)] if a.say(c.summary) else []
+    for label, texts in ((N_("Management: {text}"), c.management), (N_("Red flags: {text}"), c.red_flags)):
+        said = " ".join(text for text in map(a.say, texts) if text)
         if said:
-            lines.append(f"{label}: {said}")
-    return [FeedbackItem("condition", "info", f"About {a.t(c.name)}", tuple(lines), format_sources(c.sources))]
+            lines.append(t(label).format(text=said))
+    title = t("About {condition}").format(condition=a.say(c.name))
+    return [FeedbackItem("condition", "info", title, tuple(lines), format_sources(c.sources, t))]
 
 
 def reasoning_rule(a: Attempt) -> list[FeedbackItem]:
     """The student's own reasoning, set beside the findings that decide this case."""
     if not a.reasoning:
         return []
+    t = a.tr
     decisive = deciding_findings(a)
-    lines = [f"You wrote: “{a.reasoning}”"]
+    lines = [t("You wrote: “{text}”").format(text=a.reasoning)]
     if decisive:
-        lines.append("The deciding findings: " + " ".join(decisive))
-    return [
-        FeedbackItem("reasoning", "info", "Your reasoning, beside the findings that decide this case", tuple(lines))
-    ]
+        lines.append(t("The deciding findings: {findings}").format(findings=" ".join(decisive)))
+    title = t("Your reasoning, beside the findings that decide this case")
+    return [FeedbackItem("reasoning", "info", title, tuple(lines))]
 
 
 def deciding_findings(a: Attempt) -> list[str]:
@@ -480,13 +560,13 @@ def deciding_findings(a: Attempt) -> list[str]:
     of the diagnosis's key feature it stands for; never an empty entry."""
     out: list[str] = []
     for kf in a.case.key_findings:
-        own = a.t(kf.text)
+        own = a.say(kf.text)
         feature = a.diagnosis.feature(kf.feature)
-        said = own or (a.t(feature.text) if feature is not None else "")
+        said = own or (a.say(feature.text) if feature is not None else "")
         if said and said not in out:
             out.append(said)
     if not out:  # a case without key findings the feedback can word: the condition's key features
-        out = [a.t(f.text) for f in a.diagnosis.key_features if a.t(f.text)]
+        out = [a.say(f.text) for f in a.diagnosis.key_features if a.say(f.text)]
     return out
 
 
@@ -522,22 +602,23 @@ def scores(a: Attempt) -> Scores:
     )
 
 
-def score_item(s: Scores, lang: str = "en") -> FeedbackItem:
-    pct = lambda x: f"{round(100 * x)} %"  # noqa: E731
-    lines = [f"Thoroughness {pct(s.thoroughness)} (key questions asked / key questions)"]
+def score_item(s: Scores, lang: str | Translator | None = "en") -> FeedbackItem:
+    """The scores as percentages in the reader's language, each with what it measures."""
+    t = as_translator(lang)
+    pct = lambda x: format_percent(round(100 * x), t)  # noqa: E731
+    lines = [t("Thoroughness {score} (key questions asked / key questions)").format(score=pct(s.thoroughness))]
     if s.recall is not None:
-        t = translator(lang)
         lines.append(
             t(
                 "Recall thoroughness {score} (key questions found unaided, before the question list / key questions)"
             ).format(score=pct(s.recall))
         )
     lines += [
-        f"Efficiency {pct(s.efficiency)} (key questions asked / all questions asked)",
-        f"Diagnosis {pct(s.diagnosis)}",
-        f"Next step {pct(s.next_step)}",
+        t("Efficiency {score} (key questions asked / all questions asked)").format(score=pct(s.efficiency)),
+        t("Diagnosis {score}").format(score=pct(s.diagnosis)),
+        t("Next step {score}").format(score=pct(s.next_step)),
     ]
-    return FeedbackItem("scores", "info", "Scores", tuple(lines))
+    return FeedbackItem("scores", "info", t.pgettext("score", "Scores"), tuple(lines))
 
 
 def evaluate(
@@ -583,4 +664,5 @@ def evaluate(
         missed_key_questions=tuple(q for q in case.key_questions if q not in a.asked),
         missed_red_flags=tuple(q for q in case.red_flag_questions if q not in a.asked),
         unsafe_step=step_verdict == "unsafe",
+        lang=lang,
     )

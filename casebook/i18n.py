@@ -78,6 +78,19 @@ def resolve(*preferences: str | None) -> str:
     return DEFAULT_LANG
 
 
+def preferred_language(store: Any = None, query: str | None = None) -> str:
+    """The language a notebook page speaks: ``?lang=..`` in the page's URL (``query``, by default the kernel's
+    ``QUERY_STRING``, which Voila sets), else the language stored with the student's alias in the progress store
+    (``store.language``, chosen with the start page's language switch), else ``CASEBOOK_LANG``, else English.
+
+    Every notebook's first code cell calls it, so the start page's choice carries over to the other notebooks, and a
+    Voila link such as ``…/02-seminar.ipynb?lang=da`` opens the page in Danish whatever was stored.
+    """
+    asked = from_query_string(os.environ.get("QUERY_STRING") if query is None else query)
+    stored = getattr(store, "language", None) if store is not None else None
+    return resolve(asked, stored)
+
+
 class Translator:
     """The translations of one language; falls back to the English message for any string it lacks."""
 
@@ -285,6 +298,44 @@ def format_number(value: float, lang: str | Translator | None = "en", digits: in
     decimal, group = _NUMBER_MARKS[_lang_code(lang)]
     text = f"{value:,.{digits}f}"
     return text.translate(str.maketrans({",": group, ".": decimal}))
+
+
+class LocalNumber:
+    """A number to put into a :class:`Message`: written in the reader's convention when the message is shown (en
+    1,499; nb 1 499; da 1.499). It quacks like a content text (``en``, ``get(lang)``), which messages render per
+    language."""
+
+    __slots__ = ("value", "digits", "percent")
+
+    def __init__(self, value: float, digits: int = 0, percent: bool = False):
+        self.value, self.digits, self.percent = value, digits, percent
+
+    def get(self, lang: str | Translator | None = "en") -> str:
+        show = format_percent if self.percent else format_number
+        return show(self.value, lang, self.digits)
+
+    @property
+    def en(self) -> str:
+        return self.get("en")
+
+    def __str__(self) -> str:
+        return self.en
+
+    def __format__(self, spec: str) -> str:
+        return format(self.en, spec)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LocalNumber) and (self.value, self.digits, self.percent) == (
+            other.value,
+            other.digits,
+            other.percent,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.value, self.digits, self.percent))
+
+    def __reduce__(self):
+        return (LocalNumber, (self.value, self.digits, self.percent))
 
 
 def format_percent(value: float, lang: str | Translator | None = "en", digits: int = 0) -> str:

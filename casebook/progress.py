@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from .attempts import MODES, AttemptRecord, Event, RecordError, RecordProblem, read_attempts, write_csv, write_jsonl
 from .handin import hand_in
+from .i18n import LANGUAGES, M_
 
 STORE_FILE = "progress.sqlite"
 ALIAS_MAX = 40
@@ -79,14 +80,16 @@ def casebook_home() -> Path:
 def validate_alias(value: object) -> str:
     """The alias stripped of surrounding spaces; ValueError with a message for the student when it is not usable."""
     if not isinstance(value, str):
-        raise ValueError("An alias must be text.")
+        raise ValueError(M_("An alias must be text."))
     alias = value.strip()
     if not alias:
-        raise ValueError(f"Choose an alias of 1 to {ALIAS_MAX} characters (a nickname is enough).")
+        raise ValueError(M_("Choose an alias of 1 to {max} characters (a nickname is enough).", max=ALIAS_MAX))
     if len(alias) > ALIAS_MAX:
-        raise ValueError(f"An alias can be at most {ALIAS_MAX} characters long; this one has {len(alias)}.")
+        raise ValueError(
+            M_("An alias can be at most {max} characters long; this one has {n}.", max=ALIAS_MAX, n=len(alias))
+        )
     if not alias.isprintable():
-        raise ValueError("An alias can only contain printable characters (no tabs or line breaks).")
+        raise ValueError(M_("An alias can only contain printable characters (no tabs or line breaks)."))
     return alias
 
 
@@ -116,8 +119,12 @@ class ProgressStore:
         except (sqlite3.DatabaseError, OSError) as e:  # a ProgressStoreError (newer file) passes through untouched
             if not _is_damage(e):
                 raise ProgressStoreError(
-                    f"The progress file {self.path} cannot be opened right now ({e}); it was left untouched. "
-                    "Try again in a moment."
+                    M_(
+                        "The progress file {path} cannot be opened right now ({reason}); it was left untouched. "
+                        "Try again in a moment.",
+                        path=str(self.path),
+                        reason=str(e),
+                    )
                 ) from e
             self._conn = self._recover(e)
 
@@ -148,9 +155,13 @@ class ProgressStore:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
             raise ProgressStoreError(
-                f"The progress file {self.path} was written by a newer version of the casebook (schema {version}; "
-                f"this version knows up to {len(MIGRATIONS)}). Update the casebook to use it; "
-                "the file was left untouched."
+                M_(
+                    "The progress file {path} was written by a newer version of the casebook (schema {version}; "
+                    "this version knows up to {known}). Update the casebook to use it; the file was left untouched.",
+                    path=str(self.path),
+                    version=version,
+                    known=len(MIGRATIONS),
+                )
             )
         return version
 
@@ -187,17 +198,22 @@ class ProgressStore:
                 if extra.exists():
                     os.replace(extra, aside.with_name(aside.name + suffix))
         except OSError as e:
-            self.recovered = (
-                f"Your progress file {self.path} could not be read ({reason}) "
-                f"and could not be moved aside ({e.strerror or e}). "
-                "Attempts are kept only until this notebook is closed; ask for help to repair the file."
+            self.recovered = M_(
+                "Your progress file {path} could not be read ({reason}) and could not be moved aside ({why}). "
+                "Attempts are kept only until this notebook is closed; ask for help to repair the file.",
+                path=str(self.path),
+                reason=reason,
+                why=str(e.strerror or e),
             )
             conn = self._connect(":memory:")
             self._migrate(conn)
             return conn
-        self.recovered = (
-            f"Your progress file {self.path} could not be read ({reason}). It was moved to {aside} (kept, not deleted) "
-            f"and a fresh progress file was started at {self.path}."
+        self.recovered = M_(
+            "Your progress file {path} could not be read ({reason}). It was moved to {aside} (kept, not deleted) "
+            "and a fresh progress file was started at {path}.",
+            path=str(self.path),
+            reason=reason,
+            aside=str(aside),
         )
         return self._open()
 
@@ -248,6 +264,25 @@ class ProgressStore:
         with self._write() as conn:
             conn.execute(
                 "INSERT INTO settings (key, value) VALUES ('history_mode', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (value,),
+            )
+
+    @property
+    def language(self) -> str | None:
+        """The language the student chose with the start page's switch ('en', 'nb' or 'da'), or None when never
+        chosen (kept with the alias in the settings; every notebook reads it through i18n.preferred_language)."""
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM settings WHERE key = 'language'").fetchone()
+        return row[0] if row and row[0] in LANGUAGES else None
+
+    @language.setter
+    def language(self, value: str) -> None:
+        if value not in LANGUAGES:
+            raise ValueError(f"The language is one of {', '.join(LANGUAGES)}, not {value!r}.")
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO settings (key, value) VALUES ('language', ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (value,),
             )
@@ -338,8 +373,13 @@ class ProgressStore:
                 record = AttemptRecord.from_json(obj, events=False)
             except RecordError as e:
                 raise ProgressStoreError(
-                    f"The progress file {self.path} holds attempt {attempt_id} that this casebook cannot read ({e}); "
-                    "the file was left untouched."
+                    M_(
+                        "The progress file {path} holds attempt {id} that this casebook cannot read ({reason}); "
+                        "the file was left untouched.",
+                        path=str(self.path),
+                        id=attempt_id,
+                        reason=e.args[0] if len(e.args) == 1 else str(e),
+                    )
                 ) from e
             if had_events:
                 record = replace(record, events=tuple(events.get(attempt_id, ())))
@@ -400,7 +440,7 @@ class ProgressStore:
             try:
                 good.append(AttemptRecord.from_json(dict(record) if isinstance(record, Mapping) else record))
             except RecordError as e:
-                result.problems.append(RecordProblem("(records)", n, str(e)))
+                result.problems.append(RecordProblem("(records)", n, e.args[0] if len(e.args) == 1 else str(e)))
         self._add(good, result)
         return result
 

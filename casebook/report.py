@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, TextIO
 
 from . import analytics
 from .attempts import RecordProblem
-from .console import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from .console import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_lang_option, command_translator
+from .i18n import N_, Translator, as_translator, format_percent, translator_for
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,7 +27,9 @@ BAR_WIDTH = 30
 class TextProgress:
     """A one-line text progress bar (``reading files 12/500 [###-------] 2%``) redrawn in place on a stream."""
 
-    def __init__(self, stream: TextIO | None = None, label: str = "reading files", min_total: int = LARGE_FOLDER):
+    LABEL = N_("reading files")  # translated by the caller: TextProgress(label=t(TextProgress.LABEL))
+
+    def __init__(self, stream: TextIO | None = None, label: str = LABEL, min_total: int = LARGE_FOLDER):
         self.stream = stream if stream is not None else sys.stderr
         self.label = label
         self.min_total = min_total
@@ -62,37 +65,56 @@ class ReportSummary:
     tables: dict[str, Path] = field(default_factory=dict)
     figures: dict[str, Path] = field(default_factory=dict)
     index: Path | None = None
+    lang: str = "en"  # the language of the report's text and figures
 
     def __str__(self) -> str:
+        t = translator_for(self.lang)
+        n = t.ngettext
         lines = [
-            f"Read {self.attempts} attempt(s) by {self.students} student(s) on {self.cases} case(s) "
-            f"from {self.files} file(s) in {self.folder}.",
-            f"Right leading diagnosis: {self.accuracy:.1%} of attempts."
+            t("Read {attempts} by {students} on {cases} from {files} in {folder}.").format(
+                attempts=n("{n} attempt", "{n} attempts", self.attempts).format(n=self.attempts),
+                students=n("{n} student", "{n} students", self.students).format(n=self.students),
+                cases=n("{n} case", "{n} cases", self.cases).format(n=self.cases),
+                files=n("{n} file", "{n} files", self.files).format(n=self.files),
+                folder=self.folder,
+            ),
+            t("Right leading diagnosis: {share} of attempts.").format(share=format_percent(100 * self.accuracy, t, 1))
             if self.attempts
-            else "No attempts could be read.",
+            else t("No attempts could be read."),
         ]
         if self.problems:
             files = len({p.file for p in self.problems})
-            lines.append(f"{len(self.problems)} problem(s) in {files} file(s) were skipped (listed in problems.csv).")
+            lines.append(
+                t("{problems} in {files} were skipped (listed in problems.csv).").format(
+                    problems=n("{n} problem", "{n} problems", len(self.problems)).format(n=len(self.problems)),
+                    files=n("{n} file", "{n} files", files).format(n=files),
+                )
+            )
         if self.attempts and self.calibration:
             lines.append(self.calibration)
         lines.append(
-            f"Wrote {len(self.tables)} table(s) and {len(self.figures)} figure(s) to {self.out_dir}; open {self.index}."
+            t("Wrote {tables} and {figures} to {folder}; open {index}.").format(
+                tables=n("{n} table", "{n} tables", len(self.tables)).format(n=len(self.tables)),
+                figures=n("{n} figure", "{n} figures", len(self.figures)).format(n=len(self.figures)),
+                folder=self.out_dir,
+                index=self.index,
+            )
         )
         return "\n".join(lines)
 
 
 def class_tables(
-    df: pd.DataFrame, problems: list[RecordProblem], book: Casebook | None = None
+    df: pd.DataFrame, problems: list[RecordProblem], book: Casebook | None = None, lang: str = "en"
 ) -> dict[str, pd.DataFrame]:
-    """Every table of the class report by name (the CSV file names), problems first."""
+    """Every table of the class report by name (the CSV file names), problems first; condition names and question
+    texts in ``lang`` (the columns keep their machine-readable names)."""
     return {
         "problems": analytics.problems_frame(problems),
         "accuracy_by_case": analytics.accuracy_by_case(df),
-        "accuracy_by_condition": analytics.accuracy_by_condition(df, book),
+        "accuracy_by_condition": analytics.accuracy_by_condition(df, book, lang),
         "confusion_matrix": analytics.confusion_matrix(df),
-        "missed_key_questions": analytics.missed_key_questions(df, book),
-        "missed_red_flags": analytics.missed_red_flags(df, book),
+        "missed_key_questions": analytics.missed_key_questions(df, book, lang),
+        "missed_red_flags": analytics.missed_red_flags(df, book, lang),
         "questions_per_case": analytics.questions_per_case(df),
         "next_step_safety": analytics.next_step_safety(df),
         "time_on_case": analytics.time_on_case(df),
@@ -116,29 +138,45 @@ def _figure_size(name: str, table: pd.DataFrame) -> tuple[float, float]:
     return 7.0, plots.rows_height(shown)
 
 
-def _figure_makers() -> dict[str, Callable]:
+def _figure_makers(lang: str | Translator = "en") -> dict[str, Callable]:
     from . import plots
 
     return {
-        "accuracy_by_case": plots.accuracy_by_case,
-        "accuracy_by_condition": plots.accuracy_by_condition,
-        "confusion_matrix": plots.confusion_matrix,
-        "missed_key_questions": lambda t, ax: plots.missed_questions(t, ax, "Key questions missed most"),
-        "missed_red_flags": lambda t, ax: plots.missed_questions(t, ax, "Red-flag questions missed most"),
-        "questions_per_case": plots.questions_per_case,
-        "next_step_safety": plots.next_step_safety,
-        "time_on_case": plots.time_on_case,
-        "thoroughness_by_case": plots.thoroughness_by_case,
-        "calibration": lambda t, ax: plots.calibration(t, ax, "Confidence against accuracy, the class"),
+        "accuracy_by_case": lambda t, ax: plots.accuracy_by_case(t, ax, lang),
+        "accuracy_by_condition": lambda t, ax: plots.accuracy_by_condition(t, ax, lang),
+        "confusion_matrix": lambda t, ax: plots.confusion_matrix(t, ax, lang),
+        "missed_key_questions": lambda t, ax: plots.missed_questions(t, ax, plots.MISSED_KEY_TITLE, lang=lang),
+        "missed_red_flags": lambda t, ax: plots.missed_questions(t, ax, plots.RED_FLAGS_TITLE, lang=lang),
+        "questions_per_case": lambda t, ax: plots.questions_per_case(t, ax, lang),
+        "next_step_safety": lambda t, ax: plots.next_step_safety(t, ax, lang),
+        "time_on_case": lambda t, ax: plots.time_on_case(t, ax, lang),
+        "thoroughness_by_case": lambda t, ax: plots.thoroughness_by_case(t, ax, lang),
+        "calibration": lambda t, ax: plots.calibration(t, ax, plots.CLASS_CALIBRATION_TITLE, lang=lang),
     }
 
 
-def write_figures(tables: dict[str, pd.DataFrame], out_dir: Path) -> dict[str, Path]:
-    """One PNG per table that has a figure, drawn on Agg figures (no pyplot, no display needed)."""
+# The report's section headings, one per table (English msgids, translated where shown).
+SECTION_TITLES = {
+    "accuracy_by_case": N_("Accuracy by case"),
+    "accuracy_by_condition": N_("Accuracy by condition"),
+    "confusion_matrix": N_("Confusion matrix"),
+    "missed_key_questions": N_("Missed key questions"),
+    "missed_red_flags": N_("Missed red flags"),
+    "questions_per_case": N_("Questions per case"),
+    "next_step_safety": N_("Next step safety"),
+    "time_on_case": N_("Time on case"),
+    "thoroughness_by_case": N_("Thoroughness by case"),
+    "calibration": N_("Calibration"),
+}
+
+
+def write_figures(tables: dict[str, pd.DataFrame], out_dir: Path, lang: str | Translator = "en") -> dict[str, Path]:
+    """One PNG per table that has a figure, drawn on Agg figures (no pyplot, no display needed); titles, axis labels
+    and legends in ``lang``."""
     from matplotlib.figure import Figure
 
     written = {}
-    for name, make in _figure_makers().items():
+    for name, make in _figure_makers(lang).items():
         fig = Figure(figsize=_figure_size(name, tables[name]), layout="constrained")
         make(tables[name], fig.add_subplot())
         path = out_dir / f"{name}.png"
@@ -148,28 +186,30 @@ def write_figures(tables: dict[str, pd.DataFrame], out_dir: Path) -> dict[str, P
 
 
 def _index_html(summary: ReportSummary, tables: dict[str, pd.DataFrame]) -> str:
-    """The report's front page; every piece of text from the hand-ins is escaped."""
+    """The report's front page, in the report's language (``<html lang>``); every piece of text from the hand-ins is
+    escaped."""
+    t = translator_for(summary.lang)
+    heading = t("Class report")
     parts = [
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Class report — Leg Pain Casebook</title>',
+        f'<!doctype html><html lang="{escape(t.lang)}"><head><meta charset="utf-8">'
+        f"<title>{escape(t('{title} — Leg Pain Casebook').format(title=heading))}</title>",
         "<style>body{font-family:system-ui,sans-serif;margin:2em auto;max-width:60em}"
         " table{border-collapse:collapse;font-size:0.9em} td,th{border:1px solid #bbb;padding:0.2em 0.5em}"
         " img{max-width:100%} .problem{color:#b71c1c}</style></head><body>",
-        "<h1>Class report</h1>",
+        f"<h1>{escape(heading)}</h1>",
         f"<p>{escape(str(summary)).replace(chr(10), '<br>')}</p>",
-        "<p><i>Teaching material, not a diagnostic device.</i></p>",
+        f"<p><i>{escape(t('Teaching material, not a diagnostic device.'))}</i></p>",
     ]
     if summary.problems:
-        items = "".join(f'<li class="problem">{escape(str(p))}</li>' for p in summary.problems[:200])
-        more = (
-            f"<li>… and {len(summary.problems) - 200} more (see problems.csv)</li>"
-            if len(summary.problems) > 200
-            else ""
-        )
-        parts.append(f"<h2>Problems (skipped)</h2><ul>{items}{more}</ul>")
+        items = "".join(f'<li class="problem">{escape(_problem_text(p, t))}</li>' for p in summary.problems[:200])
+        rest = len(summary.problems) - 200
+        said = t.ngettext("… and {n} more (see problems.csv)", "… and {n} more (see problems.csv)", rest)
+        more = f"<li>{escape(said.format(n=rest))}</li>" if rest > 0 else ""
+        parts.append(f"<h2>{escape(t('Problems (skipped)'))}</h2><ul>{items}{more}</ul>")
     for name, table in tables.items():
         if name == "problems":
             continue
-        title = name.replace("_", " ").capitalize()
+        title = t(SECTION_TITLES[name]) if name in SECTION_TITLES else name.replace("_", " ").capitalize()
         parts.append(f'<h2 id="{escape(name)}">{escape(title)}</h2>')
         if name in summary.figures:
             parts.append(f'<img src="{escape(summary.figures[name].name)}" alt="{escape(title)}">')
@@ -179,22 +219,33 @@ def _index_html(summary: ReportSummary, tables: dict[str, pd.DataFrame]) -> str:
     return "\n".join(parts)
 
 
+def _problem_text(problem: RecordProblem, t: Translator) -> str:
+    """'file, line 3: what is wrong' in the report's language."""
+    message = t(problem.message)
+    if problem.line:
+        return t("{file}, line {line}: {message}").format(file=problem.file, line=problem.line, message=message)
+    return t("{file}: {message}").format(file=problem.file, message=message)
+
+
 def build_report(
     folder: str | Path,
     out_dir: str | Path,
     book: Casebook | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    lang: str | Translator | None = "en",
 ) -> ReportSummary:
-    """Read every attempts file in ``folder`` and write CSV tables, PNG figures and index.html into ``out_dir``.
+    """Read every attempts file in ``folder`` and write CSV tables, PNG figures and index.html into ``out_dir``,
+    the text, figure titles, axis labels and legends in ``lang`` (the CSV columns keep their machine-readable names).
 
     Condition names and question texts come from ``book`` (default: the bundled cases; ids when they cannot be loaded).
     Bad files and lines are skipped and listed (problems.csv); a text progress bar goes to stderr for large folders
     unless ``on_progress`` is given. Raises FileNotFoundError when ``folder`` does not exist.
     """
     folder, out_dir = Path(folder), Path(out_dir)
+    t = as_translator(lang) if lang is not None else translator_for(None)
     if book is None:
         book = _bundled_book()
-    progress = on_progress or TextProgress()
+    progress = on_progress or TextProgress(label=t(TextProgress.LABEL))
     files = 0
 
     def count_files(done: int, total: int) -> None:
@@ -204,7 +255,8 @@ def build_report(
 
     df, problems = analytics.read_folder(folder, on_progress=count_files)
     out_dir.mkdir(parents=True, exist_ok=True)
-    tables = class_tables(df, problems, book)
+    code = t.lang if t.lang in ("en", "nb", "da") else "en"  # content texts: the pseudo-language reads English
+    tables = class_tables(df, problems, book, code)
     head = analytics.class_summary(df, problems)
     summary = ReportSummary(
         folder,
@@ -215,13 +267,14 @@ def build_report(
         head["cases"],
         head["accuracy"],
         problems,
-        calibration=analytics.calibration_summary(df, who="class"),
+        calibration=analytics.calibration_summary(df, t.lang, who="class"),
+        lang=t.lang,
     )
     for name, table in tables.items():
         path = out_dir / f"{name}.csv"
         table.to_csv(path, index=name == "confusion_matrix")
         summary.tables[name] = path
-    summary.figures = write_figures(tables, out_dir)
+    summary.figures = write_figures(tables, out_dir, t)
     summary.index = out_dir / "index.html"
     summary.index.write_text(_index_html(summary, tables), encoding="utf-8")
     return summary
@@ -239,14 +292,15 @@ def _bundled_book(cases: str | list[str] | None = None) -> Casebook | None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """casebook report FOLDER [--out DIR] [--cases FOLDER]"""
+    """casebook report FOLDER [--out DIR] [--cases FOLDER] [--lang LANG]"""
+    t = command_translator(args)
     folder = Path(args.folder)
     if not folder.is_dir():
-        print(f"casebook report: no such folder: {folder}", file=sys.stderr)
+        print(t("casebook report: no such folder: {folder}").format(folder=folder), file=sys.stderr)
         return EXIT_USAGE
-    summary = build_report(folder, Path(args.out), _bundled_book(args.cases))
+    summary = build_report(folder, Path(args.out), _bundled_book(args.cases), lang=t)
     for p in summary.problems:
-        print(f"skipped: {p}", file=sys.stderr)
+        print(t("skipped: {problem}").format(problem=_problem_text(p, t)), file=sys.stderr)
     print(summary)
     return EXIT_OK if summary.attempts else EXIT_PROBLEMS
 
@@ -265,4 +319,5 @@ def register_cli(sub) -> None:
         help="a folder of your own cases, added to the bundled ones, for condition names and question texts "
         "(repeatable; default: $CASEBOOK_CASES)",
     )
+    add_lang_option(p, "language of the report's text and figures")
     p.set_defaults(func=cmd_report)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .i18n import N_, translator
+from .i18n import N_, Translator, as_translator, translator
 from .model import Case, Casebook
 from .render import case_header_html, feedback_html, heading_html, text_html, transcript_html
 from .session import CaseSession
@@ -43,45 +43,50 @@ def expert_feedback(book: Casebook, case: Case, lang: str = "en"):
     return s.submit()
 
 
-def seminar_steps(book: Casebook, case: Case, lang: str = "en", mode: str = "menu") -> list[SeminarStep]:
+def seminar_steps(book: Casebook, case: Case, lang: str | Translator = "en", mode: str = "menu") -> list[SeminarStep]:
     """The reveal order: complaint; each key question's answer in the expert's order (in recall mode instead: the
     class's own questions, a 'recall' step); findings; results; (recall mode: the class against the expert path, a
     'class_path' step); answer; feedback (the comparison is added by the view). The two recall steps have no html of
     their own: ``step_html`` draws them from the seminar's session."""
     if mode not in SEMINAR_MODES:
         raise ValueError(f"unknown seminar mode '{mode}': use one of {', '.join(SEMINAR_MODES)}")
-    t = translator(lang)
-    steps = [SeminarStep("complaint", "The patient", case_header_html(book, case, lang))]
+    t = as_translator(lang)
+    lang = t.lang  # content texts in this language (the pseudo-language shows them in English)
+
+    def item_list(pairs: list[tuple[str, str]]) -> str:
+        rows = "".join(f"<li><b>{text_html(item)}:</b> {text_html(found)}</li>" for item, found in pairs)
+        return f"<ul>{rows}</ul>"
+
+    steps = [SeminarStep("complaint", t("The patient"), case_header_html(book, case, t))]
     if mode == "recall":
         steps.append(SeminarStep("recall", t(CLASS_ASKS), ""))
     for n, qid in enumerate(case.key_questions if mode == "menu" else (), 1):
         q = book.bank.questions[qid]
-        ans = case.answers[qid].text.get(lang)
+        asked = t("Q{n}. {question}").format(n=n, question=q.text.get(lang))
+        said = t.pgettext("quotation", "“{text}”").format(text=case.answers[qid].text.get(lang))
         steps.append(
             SeminarStep(
                 "history",
-                f"Question {n}",
-                f"<p><b>Q{n}. {text_html(q.text.get(lang))}</b></p><p>“{text_html(ans)}”</p>",
+                t("Question {n}").format(n=n),
+                f"<p><b>{text_html(asked)}</b></p><p>{text_html(said)}</p>",
             )
         )
     exam = [
-        (book.bank.examinations[e].text.get(lang), t.get(lang))
-        for e, t in case.examination.items()
+        (book.bank.examinations[e].text.get(lang), found.get(lang))
+        for e, found in case.examination.items()
         if e in book.bank.examinations
     ]
     if exam:
-        rows = "".join(f"<li><b>{text_html(item)}:</b> {text_html(found)}</li>" for item, found in exam)
-        steps.append(SeminarStep("examination", "Examination", f"{heading_html('Examination', 3)}<ul>{rows}</ul>"))
+        title = t.pgettext("clinical", "Examination")
+        steps.append(SeminarStep("examination", title, heading_html(title, 3) + item_list(exam)))
     results = [
-        (book.bank.investigations[i].text.get(lang), t.get(lang))
-        for i, t in case.investigations.items()
+        (book.bank.investigations[i].text.get(lang), found.get(lang))
+        for i, found in case.investigations.items()
         if i in book.bank.investigations
     ]
     if results:
-        rows = "".join(f"<li><b>{text_html(item)}:</b> {text_html(found)}</li>" for item, found in results)
-        steps.append(
-            SeminarStep("investigation", "Investigations", f"{heading_html('Investigations', 3)}<ul>{rows}</ul>")
-        )
+        title = t("Investigations")
+        steps.append(SeminarStep("investigation", title, heading_html(title, 3) + item_list(results)))
     if mode == "recall":
         steps.append(SeminarStep("class_path", t(CLASS_PATH), ""))
     cond = book.conditions[case.diagnosis]
@@ -92,14 +97,14 @@ def seminar_steps(book: Casebook, case: Case, lang: str = "en", mode: str = "men
     steps.append(
         SeminarStep(
             "answer",
-            "The answer",
-            heading_html(f"Diagnosis: {cond.name.get(lang)}", 3)
+            t("The answer"),
+            heading_html(t("Diagnosis: {condition}").format(condition=cond.name.get(lang)), 3, lang=t)
             + f"<p>{text_html(cond.summary.get(lang))}</p>"
-            + heading_html("Why not the look-alikes", 4)
+            + heading_html(t("Why not the look-alikes"), 4)
             + f"<ul>{diff}</ul>",
         )
     )
-    steps.append(SeminarStep("feedback", "Expert feedback", feedback_html(expert_feedback(book, case, lang))))
+    steps.append(SeminarStep("feedback", t("Expert feedback"), feedback_html(expert_feedback(book, case, t.lang), t)))
     return steps
 
 

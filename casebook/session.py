@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .attempts import MODES, AttemptRecord, Event, TypedQuestion
-from .i18n import N_, translator
+from .i18n import M_, N_, LocalNumber, translator
 from .model import Case, Casebook
 
 MAX_DIFFERENTIAL = 3
@@ -54,7 +54,8 @@ class HistoryEntry:
 
 
 class SessionError(ValueError):
-    """A student action that cannot be carried out; the message is shown to the student."""
+    """A student action that cannot be carried out; the message (a late i18n Message: English as a str) is shown to
+    the student in their language with ``i18n.error_message(error, t)``."""
 
 
 class CaseSession:
@@ -71,7 +72,9 @@ class CaseSession:
         clock: Callable[[], float] = time.time,
     ):
         if mode not in MODES:
-            raise SessionError(f"Unknown history mode '{mode}': use one of {', '.join(MODES)}.")
+            raise SessionError(
+                M_("Unknown history mode '{mode}': use one of {modes}.", mode=mode, modes=", ".join(MODES))
+            )
         self.book = book
         self.case = book.case(case) if isinstance(case, str) else case
         self.alias = alias
@@ -124,13 +127,41 @@ class CaseSession:
         """The translator of the session's language (``lang``): the views and feedback show their words through it."""
         return translator(self.lang)
 
+    def set_language(self, lang: str) -> None:
+        """Show the attempt in another language from now on (the start page's language switch): the answers and
+        findings follow at once, and submitted feedback is made again in ``lang`` (the same verdicts and scores).
+        Nothing is recorded: the attempt record keeps the language it ends in."""
+        if lang == self.lang:
+            return
+        self.lang = lang
+        if self.feedback is not None:
+            self.feedback = self._evaluate()
+
+    def _evaluate(self):
+        from .feedback import evaluate
+
+        return evaluate(
+            self.book,
+            self.case,
+            self.asked,
+            self.examined,
+            self.investigated,
+            self.differential,
+            self.next_step,
+            lang=self.lang,
+            reasoning=self.reasoning,
+            mode=self.mode,
+            asked_unaided=self.asked_unaided,
+            confidence=self.confidence,
+        )
+
     @property
     def submitted(self) -> bool:
         return self.feedback is not None
 
     def _check_open(self) -> None:
         if self.submitted:
-            raise SessionError("This case is already submitted: press Restart to work it again.")
+            raise SessionError(M_("This case is already submitted: press Restart to work it again."))
 
     def ask(self, question_id: str, *, typed: str | None = None) -> str:
         """Ask a history question; returns the patient's answer (asking again repeats it, counted once).
@@ -140,7 +171,7 @@ class CaseSession:
         """
         self._check_open()
         if question_id not in self.book.bank.questions:
-            raise SessionError(f"Unknown question '{question_id}'.")
+            raise SessionError(M_("Unknown question '{id}'.", id=question_id))
         if typed is None:
             return self._ask(question_id, {})
         for n in range(len(self.typed) - 1, -1, -1):
@@ -148,8 +179,7 @@ class CaseSession:
             if entry.text == typed and entry.status == "ambiguous" and entry.question is None:
                 self.typed[n] = entry._replace(question=question_id)
                 return self._ask(question_id, {"typed": typed, "chosen_from": list(entry.choices)}, typed=True)
-        t = translator(self.lang)
-        raise SessionError(t("Type the question first: “{text}” is not waiting for a choice.").format(text=typed))
+        raise SessionError(M_("Type the question first: “{text}” is not waiting for a choice.", text=typed))
 
     def _ask(self, question_id: str, data: dict[str, Any], typed: bool = False) -> str:
         if question_id not in self.asked:
@@ -169,16 +199,17 @@ class CaseSession:
         from .matcher import languages, match
 
         self._check_open()
-        t = translator(self.lang)
         if self.mode != "recall":
-            raise SessionError(t("Typed questions belong to recall mode: choose the question from the list."))
+            raise SessionError(M_("Typed questions belong to recall mode: choose the question from the list."))
         if not isinstance(text, str) or not text.strip():
-            raise SessionError(t("Type a question first."))
+            raise SessionError(M_("Type a question first."))
         text = " ".join(text.split())
         if len(text) > TYPED_MAX:
             raise SessionError(
-                t("Your question is {n} characters long; keep it to {max} (ask one thing at a time).").format(
-                    n=len(text), max=TYPED_MAX
+                M_(
+                    "Your question is {n} characters long; keep it to {max} (ask one thing at a time).",
+                    n=len(text),
+                    max=TYPED_MAX,
                 )
             )
         result = match(self.book.bank, text, lang=self.lang if self.lang in languages() else "en")
@@ -223,7 +254,7 @@ class CaseSession:
         self._check_open()
         item = self.book.bank.examinations.get(exam_id)
         if item is None:
-            raise SessionError(f"Unknown examination '{exam_id}'.")
+            raise SessionError(M_("Unknown examination '{id}'.", id=exam_id))
         if exam_id not in self.examined:
             self.examined.append(exam_id)
         self._log("examine", exam_id)
@@ -238,7 +269,7 @@ class CaseSession:
         self._check_open()
         item = self.book.bank.investigations.get(investigation_id)
         if item is None:
-            raise SessionError(f"Unknown investigation '{investigation_id}'.")
+            raise SessionError(M_("Unknown investigation '{id}'.", id=investigation_id))
         if investigation_id not in self.investigated:
             self.investigated.append(investigation_id)
         self._log("investigate", investigation_id)
@@ -253,16 +284,16 @@ class CaseSession:
         self._check_open()
         ranked = [c for c in ranked if c]
         if not ranked:
-            raise SessionError("Choose at least one diagnosis.")
+            raise SessionError(M_("Choose at least one diagnosis."))
         if len(ranked) > MAX_DIFFERENTIAL:
-            raise SessionError(f"Choose at most {MAX_DIFFERENTIAL} diagnoses.")
+            raise SessionError(M_("Choose at most {n} diagnoses.", n=MAX_DIFFERENTIAL))
         if len(set(ranked)) != len(ranked):
-            raise SessionError("Each diagnosis can be listed only once.")
+            raise SessionError(M_("Each diagnosis can be listed only once."))
         unknown = [c for c in ranked if c not in self.book.conditions]
         if unknown:
-            raise SessionError(f"Unknown condition '{unknown[0]}'.")
+            raise SessionError(M_("Unknown condition '{id}'.", id=unknown[0]))
         if isinstance(confidence, bool) or not isinstance(confidence, int) or not 0 <= confidence <= 100:
-            raise SessionError("Confidence must be a whole number from 0 to 100.")
+            raise SessionError(M_("Confidence must be a whole number from 0 to 100."))
         self.differential = tuple(ranked)
         self.confidence = confidence
         self._log("diagnose", ranked[0], differential=list(ranked), confidence=confidence)
@@ -271,7 +302,7 @@ class CaseSession:
         """Choose the next step."""
         self._check_open()
         if step_id not in self.book.bank.next_steps:
-            raise SessionError(f"Unknown next step '{step_id}'.")
+            raise SessionError(M_("Unknown next step '{id}'.", id=step_id))
         self.next_step = step_id
         self._log("decide", step_id)
 
@@ -279,11 +310,15 @@ class CaseSession:
         """Keep the student's own reasoning (optional free text, saved with the attempt and echoed in the feedback)."""
         self._check_open()
         if not isinstance(text, str):
-            raise SessionError("Your reasoning must be text.")
+            raise SessionError(M_("Your reasoning must be text."))
         text = text.strip()
         if len(text) > REASONING_MAX:
             raise SessionError(
-                f"Your reasoning is {len(text):,} characters long; keep it to {REASONING_MAX:,} (a few sentences)."
+                M_(
+                    "Your reasoning is {n} characters long; keep it to {max} (a few sentences).",
+                    n=LocalNumber(len(text)),
+                    max=LocalNumber(REASONING_MAX),
+                )
             )
         if text != self.reasoning:
             self.reasoning = text
@@ -291,27 +326,12 @@ class CaseSession:
 
     def submit(self):
         """Hand in the attempt; returns the Feedback (also kept as ``self.feedback``)."""
-        from .feedback import evaluate
-
         self._check_open()
         if not self.differential:
-            raise SessionError("Choose your diagnosis (at least one) before submitting.")
+            raise SessionError(M_("Choose your diagnosis (at least one) before submitting."))
         if self.next_step is None:
-            raise SessionError("Choose a next step before submitting.")
-        feedback = evaluate(
-            self.book,
-            self.case,
-            self.asked,
-            self.examined,
-            self.investigated,
-            self.differential,
-            self.next_step,
-            lang=self.lang,
-            reasoning=self.reasoning,
-            mode=self.mode,
-            asked_unaided=self.asked_unaided,
-            confidence=self.confidence,
-        )
+            raise SessionError(M_("Choose a next step before submitting."))
+        feedback = self._evaluate()
         self.feedback = feedback
         self._log("submit", self.case.id, verdict=feedback.verdict, **feedback.scores.as_dict())
         return feedback
@@ -357,7 +377,7 @@ class CaseSession:
     def attempt_record(self) -> AttemptRecord:
         """The submitted attempt as its typed record: what the progress store saves and students export."""
         if self.feedback is None:
-            raise SessionError("Submit the case first.")
+            raise SessionError(M_("Submit the case first."))
         fb = self.feedback
         return AttemptRecord(
             attempt_id=self.attempt_id,

@@ -38,8 +38,8 @@ from .attempts import (
     write_csv,
     write_jsonl,
 )
-from .console import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-from .i18n import N_, Translator, resolve, translator
+from .console import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_lang_option, command_translator
+from .i18n import M_, N_, Translator, as_translator, error_message, format_number, translator, translator_for
 from .progress import ProgressStore, ProgressStoreError, validate_alias
 
 # The largest file an import reads. A progress file holds about 2 KB per attempt, so this is room for about 2,000
@@ -87,13 +87,17 @@ def download_name(alias: str | None, fmt: str, day: dt.date | None = None) -> st
     return f"casebook-progress-{safe + '-' if safe else ''}{day.isoformat()}.{fmt}"
 
 
-def size_text(size: int) -> str:
-    """A file size as a person reads it: '812 bytes', '48 KB', '52.4 MB' (decimal units, as file browsers show)."""
+def size_text(size: int, lang: str | Translator | None = "en") -> str:
+    """A file size as a person reads it: '812 bytes', '48 KB', '52.4 MB' (decimal units, as file browsers show), with
+    the language's decimal mark (nb and da: '52,4 MB')."""
+    t = as_translator(lang)
     if size < 1000:
-        return f"{size} bytes"
+        return t.ngettext("{n} byte", "{n} bytes", size).format(n=size)
     if size < 1_000_000:
-        return f"{size / 1000:.0f} KB"
-    return f"{size / 1_000_000:.1f}".removesuffix(".0") + " MB"
+        return t("{n} KB").format(n=format_number(size / 1000, t))
+    megabytes = size / 1_000_000
+    digits = 0 if round(megabytes, 1) == round(megabytes) else 1
+    return t("{n} MB").format(n=format_number(megabytes, t, digits))
 
 
 # ------------------------------------------------------------------ the result of an import
@@ -197,7 +201,8 @@ class ImportReport:
         t = translator(self.lang)
         shown = self.problems if limit is None else self.problems[:limit]
         out = [
-            t("line {line}: {message}").format(line=p.line, message=p.message) if p.line else p.message for p in shown
+            t("line {line}: {message}").format(line=p.line, message=t(p.message)) if p.line else t(p.message)
+            for p in shown
         ]
         rest = len(self.problems) - len(shown)
         if rest:
@@ -219,7 +224,7 @@ def import_path(
     """Import the attempts of a .jsonl or .csv file (see :func:`import_bytes`); a file over the size limit is refused
     from its size alone, before any of it is read. A missing or unreadable file is refused with the reason."""
     path = Path(path)
-    report = ImportReport(str(path), resolve(lang))
+    report = ImportReport(str(path), translator_for(lang).lang)
     t = translator(report.lang)
     refusal = _refuse_by_name(path.name, t)
     if refusal:
@@ -246,7 +251,7 @@ def import_bytes(
     attempts under another alias are left out unless ``any_alias``; a store without an alias takes the alias of a file
     whose attempts all carry one. A file that cannot be a progress file is refused whole (``refused``).
     """
-    report = ImportReport(name, resolve(lang))
+    report = ImportReport(name, translator_for(lang).lang)
     t = translator(report.lang)
     report.refused = _refuse_by_name(name, t) or _refuse_by_content(name, data, t)
     if report.refused:
@@ -285,7 +290,12 @@ def _too_large(name: str, size: int, t: Translator) -> str:
     return t(
         "{name} is {size}; the casebook imports progress files of up to {limit} (about {n} attempts), so it was not "
         "read. Is it the right file? A file from 'Download my progress' is much smaller."
-    ).format(name=name, size=size_text(size), limit=size_text(MAX_IMPORT_BYTES), n=f"{ATTEMPTS_PER_LIMIT:,}")
+    ).format(
+        name=name,
+        size=size_text(size, t),
+        limit=size_text(MAX_IMPORT_BYTES, t),
+        n=format_number(ATTEMPTS_PER_LIMIT, t),
+    )
 
 
 def _refuse_by_content(name: str, data: bytes, t: Translator) -> str:
@@ -321,9 +331,12 @@ def _nothing_usable(name: str, problems: list[RecordProblem], t: Translator) -> 
     """The sentence refusing a file none of whose lines holds a usable attempt."""
     newer = [p for p in problems if p.message.startswith(_NEWER)]
     if problems and len(newer) == len(problems):
+        first = newer[0].message
+        params = getattr(first, "params", {})  # a late Message from attempts.RecordVersionError
+        detail = t(params["detail"]) if "detail" in params else first.split(" (", 1)[1].split(")", 1)[0]
         return t(
             "{name} was made by a newer casebook ({detail}): update the casebook to import it; nothing was imported."
-        ).format(name=name, detail=newer[0].message.split(" (", 1)[1].split(")", 1)[0])
+        ).format(name=name, detail=detail)
     if not problems:
         return t("{name} holds no attempts (only the column names).").format(name=name)
     return t.ngettext(
@@ -404,7 +417,7 @@ def _read_csv(text: str, name: str, t: Translator) -> tuple[list[AttemptRecord],
                     "spreadsheet may have renamed or deleted them: put them back under these names in the first row, "
                     "or import the file that 'Download my progress' made.",
                     len(missing),
-                ).format(name=name, missing=", ".join(missing), found=found or "none"),
+                ).format(name=name, missing=", ".join(missing), found=found or t("none")),
             )
         for row in reader:
             if not any(cell.strip() for cell in row):
@@ -412,18 +425,19 @@ def _read_csv(text: str, name: str, t: Translator) -> tuple[list[AttemptRecord],
             line = reader.line_num
             if len(row) > len(header):
                 if any(cell.strip() for cell in row[len(header) :]):
-                    problems.append(
-                        RecordProblem(name, line, f"row has {len(row)} values, expected {len(header)} (one per column)")
+                    said = M_(
+                        "row has {n} values, expected {expected} (one per column)", n=len(row), expected=len(header)
                     )
+                    problems.append(RecordProblem(name, line, said))
                     continue
                 row = row[: len(header)]  # empty cells a spreadsheet added after the last column
             cells = dict(zip(header, [*row, *[""] * (len(header) - len(row))], strict=True))
             try:
                 good.append(AttemptRecord.from_row(_spreadsheet_cells(cells)))
             except RecordError as e:
-                problems.append(RecordProblem(name, line, str(e)))
+                problems.append(RecordProblem(name, line, e.args[0] if len(e.args) == 1 else str(e)))
     except csv.Error as e:
-        problems.append(RecordProblem(name, reader.line_num, f"not readable as CSV ({e})"))
+        problems.append(RecordProblem(name, reader.line_num, M_("not readable as CSV ({reason})", reason=str(e))))
     return good, problems, ""
 
 
@@ -442,7 +456,9 @@ def _spreadsheet_cells(cells: dict[str, str]) -> dict[str, str]:
         elif _KIND.get(column) == "bool":
             word = text.lower()
             if word not in _TRUE and word not in _FALSE:
-                raise RecordError(f"column '{column}' should be true or false, found '{text[:40]}'")
+                raise RecordError(
+                    M_("column '{column}' should be true or false, found '{text}'", column=column, text=text[:40])
+                )
             out[column] = "true" if word in _TRUE else "false"
     return out
 
@@ -477,86 +493,102 @@ def _import_records(store: ProgressStore, records: list[AttemptRecord], report: 
 # ------------------------------------------------------------------ command line
 
 
-def _open_store() -> ProgressStore | None:
+def _open_store(t: Translator) -> ProgressStore | None:
     try:
         store = ProgressStore()
     except ProgressStoreError as e:
-        print(e, file=sys.stderr)
+        print(error_message(e, t), file=sys.stderr)
         return None
     if store.recovered:
-        print(store.recovered, file=sys.stderr)
+        print(t(store.recovered), file=sys.stderr)
     return store
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     """casebook export --out FILE [--format jsonl|csv] [--alias A]: exit 0 when written, 1 when nothing to write."""
+    t = command_translator(args)
     out = Path(args.out)
     by_name = format_of(out)
     if by_name is None:
         print(
-            f"casebook export: --out {out} should end in .jsonl or .csv (the files casebook import reads)",
+            t("casebook export: --out {out} should end in .jsonl or .csv (the files casebook import reads)").format(
+                out=out
+            ),
             file=sys.stderr,
         )
         return EXIT_USAGE
     fmt = args.format or by_name
     if fmt != by_name:
         print(
-            f"casebook export: --out {out} ends in .{by_name} but --format is {fmt}: make them agree", file=sys.stderr
+            t("casebook export: --out {out} ends in .{suffix} but --format is {format}: make them agree").format(
+                out=out, suffix=by_name, format=fmt
+            ),
+            file=sys.stderr,
         )
         return EXIT_USAGE
     if out.is_dir():
         print(
-            f"casebook export: --out {out} is a folder: give a file name, e.g. {out / 'progress.jsonl'}",
+            t("casebook export: --out {out} is a folder: give a file name, e.g. {example}").format(
+                out=out, example=out / "progress.jsonl"
+            ),
             file=sys.stderr,
         )
         return EXIT_USAGE
-    store = _open_store()
+    store = _open_store(t)
     if store is None:
         return EXIT_PROBLEMS
     with store:
         if args.alias is not None and not store.count(args.alias):
             aliases = sorted({r.alias for r in store.attempts()})
-            known = ", ".join(aliases) if aliases else "none yet"
-            print(
-                f"casebook export: no attempts of alias '{args.alias}' in {store.path} (aliases there: {known})",
-                file=sys.stderr,
-            )
+            if aliases:
+                said = t("casebook export: no attempts of alias '{alias}' in {file} (aliases there: {aliases})")
+            else:
+                said = t("casebook export: no attempts of alias '{alias}' in {file} (no aliases there yet)")
+            print(said.format(alias=args.alias, file=store.path, aliases=", ".join(aliases)), file=sys.stderr)
             return EXIT_USAGE
         if not store.count():
-            print(f"No attempts saved in {store.path} yet: nothing written (play a case first).")
+            print(t("No attempts saved in {file} yet: nothing written (play a case first).").format(file=store.path))
             return EXIT_PROBLEMS
         write = store.export_jsonl if fmt == "jsonl" else store.export_csv
         try:
             n = write(out, alias=args.alias)
         except OSError as e:
-            print(f"casebook export: cannot write {out} ({e.strerror or e})", file=sys.stderr)
+            print(
+                t("casebook export: cannot write {out} ({reason})").format(out=out, reason=e.strerror or e),
+                file=sys.stderr,
+            )
             return EXIT_PROBLEMS
-    t = translator(resolve())
-    who = f" of {args.alias}" if args.alias else ""
-    print(
-        t.ngettext(
-            "Wrote {n} attempt{who} to {out} ({format}).", "Wrote {n} attempts{who} to {out} ({format}).", n
-        ).format(n=n, who=who, out=out, format=t(FORMAT_NAMES[fmt]))
-    )
+    if args.alias:
+        said = t.ngettext(
+            "Wrote {n} attempt of {alias} to {out} ({format}).", "Wrote {n} attempts of {alias} to {out} ({format}).", n
+        )
+    else:
+        said = t.ngettext("Wrote {n} attempt to {out} ({format}).", "Wrote {n} attempts to {out} ({format}).", n)
+    print(said.format(n=n, alias=args.alias, out=out, format=t(FORMAT_NAMES[fmt])))
     return EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     """casebook import FILE... [--any-alias]: exit 0 when every file imported in full, 1 when anything was skipped,
     left out or refused, 2 when a file does not exist."""
+    t = command_translator(args)
     for raw in args.files:
         path = Path(raw)
         if not path.exists():
-            print(f"casebook import: no such file: {raw}", file=sys.stderr)
+            print(t("casebook import: no such file: {file}").format(file=raw), file=sys.stderr)
             return EXIT_USAGE
         if path.is_dir():
-            print(f"casebook import: {raw} is a folder: name the files, e.g. {path / '*.jsonl'}", file=sys.stderr)
+            print(
+                t("casebook import: {file} is a folder: name the files, e.g. {example}").format(
+                    file=raw, example=path / "*.jsonl"
+                ),
+                file=sys.stderr,
+            )
             return EXIT_USAGE
-    store = _open_store()
+    store = _open_store(t)
     if store is None:
         return EXIT_PROBLEMS
-    lang = resolve()
-    t = translator(lang)
+    lang = t.lang
     reports: list[ImportReport] = []
     with store:
         for raw in args.files:
@@ -565,7 +597,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             if report.refused:
                 print(t("{name}: refused: {reason}").format(name=raw, reason=report.refused))
                 continue
-            print(f"{raw}: {report.counts()}")
+            print(t("{name}: {counts}").format(name=raw, counts=report.counts()))
             for line in report.problem_lines(limit=None):
                 print(f"  {line}")
             for note in report.notes(include_hint=t("run the command again with --any-alias")):
@@ -579,10 +611,13 @@ def cmd_import(args: argparse.Namespace) -> int:
             problems=[p for r in reports for p in r.problems],
         )
         refused = sum(1 for r in reports if r.refused)
-        print(
-            t("In all: {counts}").format(counts=total.counts())
-            + (t.ngettext("; {n} file refused", "; {n} files refused", refused).format(n=refused) if refused else "")
-        )
+        if refused:
+            said = t.ngettext(
+                "In all: {counts}; {n} file refused", "In all: {counts}; {n} files refused", refused
+            ).format(counts=total.counts(), n=refused)
+        else:
+            said = t("In all: {counts}").format(counts=total.counts())
+        print(said)
     return EXIT_OK if all(r.ok for r in reports) else EXIT_PROBLEMS
 
 
@@ -595,6 +630,7 @@ def register_cli(sub) -> None:
     p.add_argument("--out", required=True, metavar="FILE", help="the file to write: NAME.jsonl or NAME.csv")
     p.add_argument("--format", choices=FORMATS, help="jsonl (everything, with each step) or csv; default: by --out")
     p.add_argument("--alias", metavar="A", help="only the attempts saved under this alias (default: every attempt)")
+    add_lang_option(p, "language of the messages")
     p.set_defaults(func=cmd_export)
     p = sub.add_parser(
         "import",
@@ -607,4 +643,5 @@ def register_cli(sub) -> None:
         action="store_true",
         help="also import attempts saved under another alias than yours (they keep the alias they carry)",
     )
+    add_lang_option(p, "language of the report")
     p.set_defaults(func=cmd_import)

@@ -16,6 +16,7 @@ from casebook import progress, seminar
 from casebook.answers import answers_problems, play_answers
 from casebook.attempts import AttemptRecord, TypedQuestion
 from casebook.feedback import evaluate
+from casebook.i18n import format_percent
 from casebook.matcher import match
 from casebook.progress import ProgressStore, ProgressStoreError
 from casebook.session import NOT_UNDERSTOOD, CaseSession, SessionError
@@ -243,7 +244,7 @@ def test_the_expert_path_separates_key_questions_found_unaided_from_the_list_and
         + (f"{len(key) - 4} missed")
     )
     assert (fb.scores.recall, fb.scores.thoroughness) == (2 / len(key), 4 / len(key))
-    assert f"Recall thoroughness {round(100 * 2 / len(key))} %" in fb.section("scores")[0].lines[1]
+    assert f"Recall thoroughness {format_percent(round(100 * 2 / len(key)))}" in fb.section("scores")[0].lines[1]
 
 
 # ---------------------------------------------------------------- answers files
@@ -313,7 +314,10 @@ def test_casebook_play_takes_typed_questions_and_names_an_unresolved_one(tmp_pat
     assert main(["play", CASE_ID, "--answers", str(write_answers(tmp_path, answers))]) == 0
     out = capsys.readouterr().out
     n = CASE.key_questions.index(example["expected"]) + 1
-    assert f"Recall thoroughness {round(100 / len(CASE.key_questions))} %" in out and f"{n}. ✓ found unaided" in out
+    assert (
+        f"Recall thoroughness {format_percent(round(100 / len(CASE.key_questions)))}" in out
+        and f"{n}. ✓ found unaided" in out
+    )
     answers["typed"].append(unclear["text"])
     assert main(["play", CASE_ID, "--answers", str(write_answers(tmp_path, answers))]) == 1
     err = capsys.readouterr().err

@@ -70,9 +70,9 @@ def test_build_report_writes_every_table_and_figure_and_lists_problems(hand_ins,
     ]
     assert (summary.files, summary.attempts, summary.students, summary.cases, summary.accuracy) == (3, 5, 2, 2, 0.6)
     assert str(summary).splitlines()[:3] == [
-        f"Read 5 attempt(s) by 2 student(s) on 2 case(s) from 3 file(s) in {hand_ins}.",
+        f"Read 5 attempts by 2 students on 2 cases from 3 files in {hand_ins}.",
         "Right leading diagnosis: 60.0% of attempts.",
-        "2 problem(s) in 2 file(s) were skipped (listed in problems.csv).",
+        "2 problems in 2 files were skipped (listed in problems.csv).",
     ]
 
 
@@ -126,7 +126,7 @@ def test_cli_report_exits_0_and_writes_png_and_csv(hand_ins, tmp_path, capsys):
     assert (tmp_path / "rep" / "confusion_matrix.png").is_file() and (
         tmp_path / "rep" / "accuracy_by_case.csv"
     ).is_file()
-    assert out.startswith("Read 5 attempt(s) by 2 student(s) on 2 case(s) from 3 file(s)")
+    assert out.startswith("Read 5 attempts by 2 students on 2 cases from 3 files")
     assert "skipped: broken.jsonl, line 1: not valid JSON (Expecting value at column 1)" in err.splitlines()
 
 
@@ -201,7 +201,7 @@ def test_cli_report_reads_a_version_1_hand_in_in_full(tmp_path, capsys, name):
     lines = [json.loads(line) for line in (V1 / "attempts.jsonl").read_text(encoding="utf-8").splitlines()]
     students, cases = len({r["alias"] for r in lines}), len({r["case_id"] for r in lines})
     assert err == "" and out.startswith(
-        f"Read {len(lines)} attempt(s) by {students} student(s) on {cases} case(s) from 1 file(s)"
+        f"Read {len(lines)} attempts by {students} students on {cases} cases from 1 file in"
     )
     with open(tmp_path / "out" / "accuracy_by_case.csv", newline="", encoding="utf-8") as f:
         by_case = {row["case_id"]: row for row in csv.DictReader(f)}

@@ -75,7 +75,9 @@ def test_clicking_questions_builds_the_transcript_and_the_counter():
     transcript = shown_text(app.history.transcript.value)
     assert BOOK.bank.questions[qid].text.en in transcript
     assert " ".join(CASE.answers[qid].text.en.split()) in transcript
-    assert app.history.counter.value == f"<b>Questions asked:</b> 1 of {len(BOOK.bank.questions)}"
+    assert (
+        app.history.counter.value == f'<span lang="en"><b>Questions asked:</b> 1 of {len(BOOK.bank.questions)}</span>'
+    )
     assert app.history.buttons[qid].icon == "check"
 
 
@@ -369,7 +371,7 @@ def test_export_box_writes_the_aliases_attempts_and_says_how_many(tmp_path):
     export.button.click()
     target = tmp_path / "hand-in.csv"
     assert export.status.value == (
-        f"<p>Wrote 1 attempt(s) of <b>calf-detective</b> to <code>{text_html(target)}</code>. "
+        f'<p lang="en">Wrote 1 attempt of <b>calf-detective</b> to <code>{text_html(target)}</code>. '
         "Hand this file in to your teacher.</p>"
     )
     assert target.read_text(encoding="utf-8").count("\n") == 2 and export.log.lines == []
@@ -381,7 +383,7 @@ def test_export_with_no_attempts_says_to_play_a_case_first(tmp_path):
 
     export = ExportView(ProgressStore(tmp_path / "progress.sqlite"), folder=tmp_path)
     export.button.click()
-    assert "Wrote 0 attempt(s) to" in export.status.value and "play a case first" in export.status.value
+    assert "Wrote 0 attempts to" in export.status.value and "play a case first" in export.status.value
     assert (tmp_path / "my-attempts.jsonl").read_text(encoding="utf-8") == ""
 
 

@@ -5,7 +5,8 @@
 
 Babel is a development tool here (the `test` extra); the casebook itself reads the .mo files with the standard
 library's gettext. The keywords below are every way code marks a string: the translator ``t`` (``t(...)``,
-``self.t(...)``, ``session.t.ngettext(...)``: the name of the called function or method counts), the markers
+``self.t(...)``, ``session.t.ngettext(...)``: the name of the called function or method counts; ``tr`` where ``t``
+names something else), the markers
 ``N_``/``NC_`` (module-level strings translated where shown) and the late messages ``M_``/``nM_``/``pM_``
 (casebook/i18n.py). New entries arrive untranslated (never fuzzy-matched): translate them in both .po files.
 
@@ -37,6 +38,7 @@ POT = LOCALE / f"{DOMAIN}.pot"
 LANGS = ("nb", "da")
 KEYWORDS = {
     "t": None,
+    "tr": None,  # the translator where ``t`` names something else (plots.py: ``t`` is a table)
     "gettext": None,
     "ngettext": (1, 2),
     "pgettext": ((1, "c"), 2),

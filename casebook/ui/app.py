@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 import ipywidgets as w
 
-from ..i18n import translator_for
+from ..i18n import NC_, translator_for
 from ..model import Casebook
 from ..render import STYLE, case_header_html, disclaimer_html, message_html
 from ..session import CaseSession, Event
@@ -48,29 +48,69 @@ class CaseApp:
         self.log = ErrorLog(t)
         self.header = w.HTML()
         self.header.add_class("cb-header")
-        self.skip_button = w.Button(
-            description=t("Skip to diagnosis"), tooltip=t("Jump past the questions to the diagnosis and Submit")
-        )
+        self.skip_button = w.Button()
         self.skip_button.add_class("cb-skip")
-        self.skip_button.on_click(self.log.guard(t.pgettext("while", "moving to the diagnosis"))(self._on_skip_clicked))
-        self.restart_button = w.Button(
-            description=t("Restart case"), icon="undo", tooltip=t("Start this case again from the beginning")
-        )
+        self.skip_button.on_click(self._guarded(NC_("while", "moving to the diagnosis"), self._on_skip_clicked))
+        self.restart_button = w.Button(icon="undo")
         self.restart_button.add_class("cb-restart")
-        self.next_button = w.Button(description=t("Next case"), icon="forward", tooltip=t("Go to another case"))
+        self.next_button = w.Button(icon="forward")
         self.next_button.add_class("cb-next-case")
-        self.restart_button.on_click(
-            self.log.guard(t.pgettext("while", "restarting the case"))(self._on_restart_clicked)
-        )
-        self.next_button.on_click(self.log.guard(t.pgettext("while", "moving to the next case"))(self._on_next_clicked))
+        self.restart_button.on_click(self._guarded(NC_("while", "restarting the case"), self._on_restart_clicked))
+        self.next_button.on_click(self._guarded(NC_("while", "moving to the next case"), self._on_next_clicked))
         self.controls = w.HBox([self.restart_button, self.next_button])
         self.controls.add_class("cb-controls")
-        self.disclaimer = w.HTML(STYLE + disclaimer_html(t))
+        self.disclaimer = w.HTML()
+        self._label_controls()
         self.widget = w.VBox()
         self.widget.add_class("cb-app")
         self.session: CaseSession | None = None
         self.history = self.exam = self.decision = self.feedback = None
         self.load_case(case_id)
+
+    def _guarded(self, while_doing: str, callback: Callable) -> Callable:
+        """``callback`` reporting any error to the log, "while …" in the page's language at the time it fails."""
+
+        def run(*args):
+            return self.log.guard(self.t.pgettext("while", while_doing))(callback)(*args)
+
+        return run
+
+    def _label_controls(self) -> None:
+        """The app's own buttons and disclaimer in the page's language."""
+        t = self.t
+        self.skip_button.description = t("Skip to diagnosis")
+        self.skip_button.tooltip = t("Jump past the questions to the diagnosis and Submit")
+        self.restart_button.description = t("Restart case")
+        self.restart_button.tooltip = t("Start this case again from the beginning")
+        self.next_button.description = t("Next case")
+        self.next_button.tooltip = t("Go to another case")
+        self.disclaimer.value = STYLE + disclaimer_html(t)
+
+    def set_language(self, lang: str | None) -> None:
+        """Show the page in ``lang`` from now on, the case on show included: its session keeps what the student did
+        (questions, findings, the submitted feedback, made again in ``lang``) and the diagnosis form keeps what is
+        filled in; the views are built again in the new language."""
+        t = translator_for(lang)
+        if t.lang == self.lang:
+            return
+        self.t, self.lang = t, t.lang
+        self.log.t = t
+        self._label_controls()
+        session, form = self.session, self.decision
+        filled = (
+            [d.value for d in form.ranks],
+            form.confidence.value,
+            form.next_step.value,
+            form.reasoning.value,
+        )
+        session.set_language(self.lang)
+        self._show(session)
+        ranks, confidence, next_step, reasoning = filled
+        for dropdown, value in zip(self.decision.ranks, ranks, strict=True):
+            dropdown.value = value
+        self.decision.confidence.value = confidence
+        self.decision.next_step.value = next_step
+        self.decision.reasoning.value = reasoning
 
     def _next_in_list(self, current: str) -> str | None:
         if not self.case_ids:
@@ -80,10 +120,14 @@ class CaseApp:
 
     def load_case(self, case_id: str) -> None:
         """Show ``case_id`` with a fresh session and fresh views; the views of the previous case are closed."""
+        self._show(CaseSession(self.book, case_id, alias=self.alias, lang=self.lang, mode=self.mode))
+
+    def _show(self, session: CaseSession) -> None:
+        """Build the views over ``session`` (a new one, or the same one in another language); the old views close."""
         old_views = self._views()
         if self.session is not None:
             self.session.unsubscribe(self._listener)
-        self.session = CaseSession(self.book, case_id, alias=self.alias, lang=self.lang, mode=self.mode)
+        self.session = session
         # The feedback view follows the session first, so after Submit its update leaves the kernel before the
         # updates that lock the other views; the app follows last, so saving the attempt never delays the feedback.
         self.feedback = FeedbackView(self.session, self.log)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from ..render import STYLE, message_html, text_html
+from ..i18n import Translator, translator_for
+from ..render import STYLE, lang_attr, message_html, text_html
 from ..transfer import ImportReport
 from .lifecycle import close_widgets
 from .log_view import ErrorLog
@@ -21,31 +22,42 @@ class ExportView:
     """
 
     def __init__(
-        self, store, folder: str | Path | None = None, log: ErrorLog | None = None, *, lang: str | None = None
+        self,
+        store,
+        folder: str | Path | None = None,
+        log: ErrorLog | None = None,
+        *,
+        lang: str | Translator | None = None,
     ):
         self.store = store
         self.folder = Path(folder) if folder is not None else Path.cwd()
         self._owns_log = log is None
-        self.log = log or ErrorLog()
-        self.transfer = TransferView(store, self.log, lang=lang, on_import=[self._on_imported], heading=False)
-        t = self.transfer.t
+        self.t = t = translator_for(lang)  # the page's language (default: $CASEBOOK_LANG, then English)
+        self.log = log or ErrorLog(t)
+        self.transfer = TransferView(store, self.log, lang=t, on_import=[self._on_imported], heading=False)
+        self.default_name = t.pgettext("file name", "my-attempts")
         self.name = w.Text(
-            value="my-attempts", description="File name", placeholder="my-attempts", style={"description_width": "6em"}
+            value=self.default_name,
+            description=t("File name"),
+            placeholder=self.default_name,
+            style={"description_width": "6em"},
         )
         self.name.add_class("cb-export-name")
         self.format = self.transfer.format  # one choice of file type for the download and the saved file
         self.button = w.Button(
-            description="Export", icon="download", tooltip="Write your attempts to the file next to this notebook"
+            description=t("Export"),
+            icon="download",
+            tooltip=t("Write your attempts to the file next to this notebook"),
         )
         self.button.add_class("cb-export")
-        self.button.on_click(self.log.guard("exporting your attempts")(self._on_export_clicked))
+        self.button.on_click(self.log.guard(t.pgettext("while", "exporting your attempts"))(self._on_export_clicked))
         self.status = w.HTML()
         self.status.add_class("cb-export-status")
         save_intro = t("Or save the file next to this notebook, to hand it in on a shared computer:")
         parts = [
             w.HTML(STYLE),
             self.transfer.widget,
-            w.HTML(f"<p>{text_html(save_intro)}</p>"),
+            w.HTML(f"<p{lang_attr(t)}>{text_html(save_intro)}</p>"),
             w.HBox([self.name, self.button]),
             self.status,
         ]
@@ -54,7 +66,7 @@ class ExportView:
 
     def target(self) -> Path:
         """Where the export goes: the typed name (folders stripped, extension set by the format) inside ``folder``."""
-        stem = Path(Path(self.name.value.strip() or "my-attempts").name).stem or "my-attempts"
+        stem = Path(Path(self.name.value.strip() or self.default_name).name).stem or self.default_name
         return self.folder / f"{stem}.{self.format.value}"
 
     def _on_export_clicked(self, _button=None) -> None:
@@ -62,17 +74,31 @@ class ExportView:
         alias = self.store.alias or None
         write = self.store.export_jsonl if self.format.value == "jsonl" else self.store.export_csv
         count = write(path, alias=alias)
-        who = f" of <b>{text_html(alias)}</b>" if alias else ""
-        note = "" if count else message_html("You have no saved attempts yet: play a case first, then export again.")
-        self.status.value = (
-            f"<p>Wrote {count} attempt(s){who} to <code>{text_html(path)}</code>. "
-            f"Hand this file in to your teacher.</p>{note}"
+        t = self.t
+        if alias:
+            said = t.ngettext(
+                "Wrote {n} attempt of <b>{alias}</b> to <code>{file}</code>. Hand this file in to your teacher.",
+                "Wrote {n} attempts of <b>{alias}</b> to <code>{file}</code>. Hand this file in to your teacher.",
+                count,
+            )
+        else:
+            said = t.ngettext(
+                "Wrote {n} attempt to <code>{file}</code>. Hand this file in to your teacher.",
+                "Wrote {n} attempts to <code>{file}</code>. Hand this file in to your teacher.",
+                count,
+            )
+        note = (
+            ""
+            if count
+            else message_html(t("You have no saved attempts yet: play a case first, then export again."), lang=t)
         )
+        text = said.format(n=count, alias=text_html(alias or ""), file=text_html(path))
+        self.status.value = f"<p{lang_attr(t)}>{text}</p>{note}"
 
     def _on_imported(self, report: ImportReport) -> None:
         if report.added:
             self.transfer.status.value += message_html(
-                self.transfer.t("To see them in the figures above, run this notebook again (or reload the page).")
+                self.t("To see them in the figures above, run this notebook again (or reload the page)."), lang=self.t
             )
 
     def close(self) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from ..i18n import translator
-from ..render import heading_html, message_html, text_html, transcript_html
+from ..i18n import error_message, translator
+from ..render import heading_html, lang_attr, message_html, text_html, transcript_html
 from ..session import CaseSession, Event, SessionError
 from .lifecycle import close_widgets
 from .log_view import ErrorLog
@@ -28,7 +28,7 @@ class HistoryView:
     def __init__(self, session: CaseSession, log: ErrorLog):
         self.session = session
         self.log = log
-        self.t = translator(session.lang)
+        self.t = t = translator(session.lang)
         self.buttons: dict[str, w.Button] = {}
         self._asked: set[str] = set()
         self._locked = False
@@ -43,15 +43,19 @@ class HistoryView:
             for q in questions:
                 b = w.Button(
                     description=q.text.get(lang),
-                    tooltip=f"Ask: {q.text.get(lang)}",
+                    tooltip=t("Ask: {question}").format(question=q.text.get(lang)),
                     layout=w.Layout(width="auto", height="auto"),
                 )
                 b.add_class("cb-question")
                 b.add_class(f"cb-q-{q.id}")
-                b.on_click(log.guard("asking that question")(lambda _b, qid=q.id: self._on_question_clicked(qid)))
+                b.on_click(
+                    log.guard(t.pgettext("while", "asking that question"))(
+                        lambda _b, qid=q.id: self._on_question_clicked(qid)
+                    )
+                )
                 self.buttons[q.id] = b
                 row.append(b)
-            title = w.HTML(heading_html(topic.title.get(lang), 4))
+            title = w.HTML(heading_html(topic.title.get(lang), 4, lang=t))
             title.add_class("cb-topic-title")
             groups.append(w.VBox([title, w.VBox(row, layout=w.Layout(align_items="flex-start"))]))
         self.menu = w.GridBox(
@@ -60,13 +64,13 @@ class HistoryView:
         )
         self.menu.add_class("cb-question-list")
         self.recall = session.mode == "recall"
-        parts = [w.HTML(heading_html("1. Take a history", 3)), self.counter]
+        parts = [w.HTML(heading_html(t("1. Take a history"), 3, lang=t)), self.counter]
         if self.recall:
             parts += self._build_recall()
         parts += [self.menu, self.transcript]
         self.widget = w.VBox(parts)
         self.widget.add_class("cb-history")
-        self._listener = log.guard("updating the history")(self._on_session_event)
+        self._listener = log.guard(t.pgettext("while", "updating the history"))(self._on_session_event)
         session.subscribe(self._listener)
         self.render()
 
@@ -86,7 +90,9 @@ class HistoryView:
         self.show_menu.add_class("cb-show-questions")
         self.menu_note = w.HTML()
         self.menu_note.add_class("cb-menu-note")
-        self.show_menu.on_click(self.log.guard("showing the question list")(self._on_show_menu_clicked))
+        self.show_menu.on_click(
+            self.log.guard(t.pgettext("while", "showing the question list"))(self._on_show_menu_clicked)
+        )
         intro = w.HTML(
             message_html(
                 t(
@@ -94,6 +100,7 @@ class HistoryView:
                     "when you need it; questions you find before opening it count as found unaided."
                 ),
                 css_class="cb-recall-intro",
+                lang=t,
             )
         )
         box = w.VBox([intro, self.recall_box.widget, self.show_menu, self.menu_note])
@@ -128,22 +135,23 @@ class HistoryView:
             if qid in asked:
                 b.add_class("cb-asked")
                 b.icon = "check"
-                b.tooltip = f"Asked: {b.description}"
+                b.tooltip = self.t("Asked: {question}").format(question=b.description)
             else:
                 b.remove_class("cb-asked")
                 b.icon = ""
-                b.tooltip = f"Ask: {b.description}"
+                b.tooltip = self.t("Ask: {question}").format(question=b.description)
         self._asked = asked
         if s.submitted != self._locked:
             self._locked = s.submitted
             for b in self.buttons.values():
                 b.disabled = s.submitted
-        counter = f"<b>Questions asked:</b> {len(s.asked)} of {len(self.buttons)}"
+        t = self.t
+        counter = t("<b>Questions asked:</b> {n} of {total}").format(n=len(s.asked), total=len(self.buttons))
         if self.recall:
-            counter += " · " + text_html(self.t("found unaided: {n}").format(n=len(s.asked_unaided)))
+            counter = t("{asked} · found unaided: {n}").format(asked=counter, n=len(s.asked_unaided))
             self._render_recall()
-        self.counter.value = counter
-        self.transcript.value = transcript_html(s.transcript())
+        self.counter.value = f"<span{lang_attr(t)}>{counter}</span>"
+        self.transcript.value = transcript_html(s.transcript(), lang=t)
 
     def _render_recall(self) -> None:
         s = self.session
@@ -155,6 +163,7 @@ class HistoryView:
             message_html(
                 self.t("Question list open: questions you ask from now on count as asked with help."),
                 css_class="cb-hint",
+                lang=self.t,
             )
             if shown
             else ""
@@ -199,8 +208,9 @@ class RecallBox:
         self.choices.add_class("cb-recall-choices")
         self._pending = ""  # typed words waiting for a pick among the choices
         self._just_asked = False
-        self.ask_box.observe(log.guard("asking the patient")(self._on_typed_view_changed), names="value")
-        self.ask_button.on_click(log.guard("asking the patient")(self._on_ask_clicked))
+        asking = t.pgettext("while", "asking the patient")
+        self.ask_box.observe(log.guard(asking)(self._on_typed_view_changed), names="value")
+        self.ask_button.on_click(log.guard(asking)(self._on_ask_clicked))
         style = w.HTML(
             "<style>.cb-recall-choices button.cb-choice { white-space: normal; text-align: left; max-width: 100%; "
             "line-height: 1.3; padding-top: 4px; padding-bottom: 4px; } .cb-recall p, .cb-recall-box p "
@@ -220,7 +230,9 @@ class RecallBox:
         if text.strip():
             self.put(text)
         elif not self._just_asked:
-            self.status.value = message_html(self.t("Type a question first."), alert=True, css_class="cb-hint")
+            self.status.value = message_html(
+                self.t("Type a question first."), alert=True, css_class="cb-hint", lang=self.t
+            )
         self._just_asked = False
 
     def put(self, text: str) -> None:
@@ -228,7 +240,7 @@ class RecallBox:
         try:
             result = self.session.ask_typed(text)
         except SessionError as e:
-            self.status.value = message_html(str(e), alert=True, css_class="cb-hint")
+            self.status.value = message_html(error_message(e, self.t), alert=True, css_class="cb-hint", lang=self.t)
             return
         finally:
             self.ask_box.value = ""
@@ -255,7 +267,7 @@ class RecallBox:
 
     def _say(self, text: str) -> None:
         """A status line screen readers announce politely (not an alert: nothing went wrong)."""
-        self.status.value = f'<p class="cb-recall-said" role="status">{text_html(text)}</p>'
+        self.status.value = f'<p class="cb-recall-said"{lang_attr(self.t)} role="status">{text_html(text)}</p>'
 
     def _set_choices(self, question_ids: tuple[str, ...]) -> None:
         """Offer ``question_ids`` as buttons, with a way out; none: remove the offered buttons."""
@@ -270,12 +282,16 @@ class RecallBox:
             )
             b.add_class("cb-choice")
             b.add_class(f"cb-choice-{qid}")
-            b.on_click(self.log.guard("asking that question")(lambda _b, q=qid: self._on_choice_clicked(q)))
+            b.on_click(
+                self.log.guard(self.t.pgettext("while", "asking that question"))(
+                    lambda _b, q=qid: self._on_choice_clicked(q)
+                )
+            )
             buttons.append(b)
         if buttons:
             none = w.Button(description=self.t("None of these"), tooltip=self.t("Ask in other words instead"))
             none.add_class("cb-choice-none")
-            none.on_click(self.log.guard("clearing the choices")(self._on_none_clicked))
+            none.on_click(self.log.guard(self.t.pgettext("while", "clearing the choices"))(self._on_none_clicked))
             buttons.append(none)
         self.choices.children = buttons
         close_widgets(*old)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
-from ..i18n import Translator, as_translator
+from ..i18n import Message, Translator, as_translator, error_message
 from ..render import lang_attr, text_html
 from .lifecycle import close_widgets
 
@@ -45,6 +45,8 @@ class ErrorLog:
                 "and if it keeps happening, show your teacher the details below."
             ).format(action=where)
         )
+        if len(error.args) == 1 and isinstance(error.args[0], Message):  # the core's own sentence for the student
+            self.lines.append(error_message(error, t))
         sentences = "".join(f"<p>{text_html(line)}</p>" for line in self.lines[-SHOWN_LINES:])
         details = (
             f"<details><summary>{text_html(t('Details for your teacher'))}</summary>"

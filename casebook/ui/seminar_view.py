@@ -5,9 +5,9 @@ from __future__ import annotations
 import ipywidgets as w
 
 from ..compare import comparison_html, comparison_table
-from ..i18n import translator
+from ..i18n import NC_, Translator, translator_for
 from ..model import Casebook
-from ..render import STYLE, heading_html, text_html
+from ..render import STYLE, heading_html, lang_attr, text_html
 from ..seminar import SeminarStep, compare_ids, seminar_steps, step_html
 from ..session import CaseSession, Event
 from .history_view import RecallBox
@@ -31,11 +31,11 @@ class SeminarView:
     class found beside the expert path. Start over, another case or another mode starts a fresh class session.
     """
 
-    def __init__(self, book: Casebook, case_id: str, lang: str = "en", mode: str = "menu"):
+    def __init__(self, book: Casebook, case_id: str, lang: str | Translator | None = None, mode: str = "menu"):
         self.book = book
-        self.lang = lang
-        self.t = t = translator(lang)
-        self.log = ErrorLog()
+        self.t = t = translator_for(lang)  # the seminar's language (default: $CASEBOOK_LANG, then English)
+        self.lang = lang = t.lang
+        self.log = ErrorLog(t)
         self.session: CaseSession | None = None
         self.recall_box: RecallBox | None = None
         self.mode = w.RadioButtons(
@@ -50,15 +50,20 @@ class SeminarView:
         self.case_choice = w.Dropdown(
             options=[(c.title.get(lang), c.id) for c in book.cases.values()],
             value=case_id,
-            description="Case",
+            description=t.pgettext("patient case", "Case"),
             layout=w.Layout(width="40em"),
         )
         self.case_choice.add_class("cb-seminar-case")
-        self.back = w.Button(description="Back", icon="step-backward", tooltip="Hide the last step")
+        self.back = w.Button(description=t("Back"), icon="step-backward", tooltip=t("Hide the last step"))
         self.next = w.Button(
-            description="Next", icon="step-forward", button_style="primary", tooltip="Reveal the next step"
+            description=t.pgettext("step", "Next"),
+            icon="step-forward",
+            button_style="primary",
+            tooltip=t("Reveal the next step"),
         )
-        self.restart = w.Button(description="Start over", icon="undo", tooltip="Hide everything but the complaint")
+        self.restart = w.Button(
+            description=t("Start over"), icon="undo", tooltip=t("Hide everything but the complaint")
+        )
         for b, css in (
             (self.back, "cb-seminar-back"),
             (self.next, "cb-seminar-next"),
@@ -69,13 +74,14 @@ class SeminarView:
         self.progress.add_class("cb-seminar-progress")
         self.stage = w.HTML()
         self.stage.add_class("cb-seminar-stage")
-        self.case_choice.observe(self.log.guard("changing the case")(self._on_case_view_changed), names="value")
+        guard = lambda what: self.log.guard(t.pgettext("while", what))  # noqa: E731
+        self.case_choice.observe(guard(NC_("while", "changing the case"))(self._on_case_view_changed), names="value")
         self.mode.observe(
-            self.log.guard("changing how the class takes the history")(self._on_mode_view_changed), "value"
+            guard(NC_("while", "changing how the class takes the history"))(self._on_mode_view_changed), "value"
         )
-        self.next.on_click(self.log.guard("revealing the next step")(self._on_next_clicked))
-        self.back.on_click(self.log.guard("going back a step")(self._on_back_clicked))
-        self.restart.on_click(self.log.guard("starting over")(self._on_restart_clicked))
+        self.next.on_click(guard(NC_("while", "revealing the next step"))(self._on_next_clicked))
+        self.back.on_click(guard(NC_("while", "going back a step"))(self._on_back_clicked))
+        self.restart.on_click(guard(NC_("while", "starting over"))(self._on_restart_clicked))
         self.widget = w.VBox(
             [
                 w.HTML(STYLE + LARGE_INPUT),
@@ -92,15 +98,17 @@ class SeminarView:
 
     def load(self, case_id: str) -> None:
         """Show ``case_id`` from its first step (the complaint)."""
+        t = self.t
         case = self.book.case(case_id)
         ids = compare_ids(case)
-        frame = comparison_table(self.book, ids, self.lang)
-        table = frame.loc[
-            ["Key features", *[f"Told apart from {self.book.condition_name(i, self.lang)}" for i in ids[1:]]]
-        ]
+        # Rows chosen by aspect id, never by their translated labels: the key features, then how each look-alike is
+        # told apart (the table's told-apart rows follow the order of ids; the diagnosis's own row is left out).
+        frame = comparison_table(self.book, ids, t, aspects=("key_features", "told_apart"))
+        table = frame.iloc[[0, *range(2, len(frame))]]
+        side_by_side = t("Side by side")
         self.steps: list[SeminarStep] = [
-            *seminar_steps(self.book, case, self.lang, self.mode.value),
-            SeminarStep("compare", "Side by side", heading_html("Side by side", 3) + comparison_html(table)),
+            *seminar_steps(self.book, case, t, self.mode.value),
+            SeminarStep("compare", side_by_side, heading_html(side_by_side, 3) + comparison_html(table, t)),
         ]
         self._start_class_session(case_id)
         self.shown = 1
@@ -114,7 +122,9 @@ class SeminarView:
         self.session = self.recall_box = None
         if self.mode.value == "recall":
             self.session = CaseSession(self.book, case_id, lang=self.lang, mode="recall")
-            self._listener = self.log.guard("showing the class's question")(self._on_session_event)
+            self._listener = self.log.guard(self.t.pgettext("while", "showing the class's question"))(
+                self._on_session_event
+            )
             self.session.subscribe(self._listener)
             self.recall_box = RecallBox(self.session, self.log, label=self.t("The class asks…"), has_list=False)
         self.recall_area.children = [self.recall_box.widget] if self.recall_box is not None else []
@@ -160,9 +170,12 @@ class SeminarView:
         )
         asking = self.steps[self.shown - 1].kind == "recall"
         self.recall_area.layout.display = None if asking and self.recall_box is not None else "none"
-        self.stage.value = f'<div class="cb-app cb-large">{blocks}</div>'
+        t = self.t
+        self.stage.value = f'<div class="cb-app cb-large"{lang_attr(t)}>{blocks}</div>'
+        step = t("Step {n} of {total}").format(n=self.shown, total=len(self.steps))
+        title = text_html(self.steps[self.shown - 1].title)
         self.progress.value = (
-            f"<b>Step {self.shown} of {len(self.steps)}</b>: {text_html(self.steps[self.shown - 1].title)}"
+            f"<span{lang_attr(t)}>" + t("<b>{step}</b>: {title}").format(step=text_html(step), title=title) + "</span>"
         )
         self.next.disabled = self.shown >= len(self.steps)
         self.back.disabled = self.shown <= 1

@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 
 import ipywidgets as w
 
-from ..i18n import resolve, translator
-from ..render import heading_html, message_html, text_html
+from ..i18n import Translator, translator_for
+from ..render import heading_html, lang_attr, message_html, text_html
 from ..transfer import (
     FORMAT_NAMES,
     FORMATS,
@@ -53,16 +53,15 @@ class TransferView:
         store,
         log: ErrorLog | None = None,
         *,
-        lang: str | None = None,
+        lang: str | Translator | None = None,
         on_import: Sequence[Callable[[ImportReport], None]] = (),
         heading: bool = True,
     ):
         self.store = store
-        self.t = translator(resolve(lang))
-        t = self.t
+        self.t = t = translator_for(lang)  # the page's language (default: $CASEBOOK_LANG, then English)
         self.on_import = list(on_import)
         self._owns_log = log is None
-        self.log = log or ErrorLog()
+        self.log = log or ErrorLog(t)
         self.reports: list[ImportReport] = []
         self.format = w.ToggleButtons(
             options=[(t(FORMAT_NAMES[f]), f) for f in FORMATS],
@@ -72,7 +71,9 @@ class TransferView:
             tooltips=[t("One line per attempt, with every step you took"), t("One row per attempt, for a spreadsheet")],
         )
         self.format.add_class("cb-transfer-format")
-        self.format.observe(self.log.guard("preparing your download")(self._on_format_changed), names="value")
+        self.format.observe(
+            self.log.guard(t.pgettext("while", "preparing your download"))(self._on_format_changed), names="value"
+        )
         self.download = w.HTML()
         self.download.add_class("cb-download-box")
         self.upload = w.FileUpload(
@@ -83,7 +84,9 @@ class TransferView:
             layout=w.Layout(width="auto"),  # the default width cuts the label short
         )
         self.upload.add_class("cb-upload")
-        self.upload.observe(self.log.guard("importing your progress")(self._on_upload_changed), names="value")
+        self.upload.observe(
+            self.log.guard(t.pgettext("while", "importing your progress"))(self._on_upload_changed), names="value"
+        )
         self.any_alias = w.Checkbox(
             value=False,
             description=t("Also import attempts saved under another alias"),
@@ -94,15 +97,15 @@ class TransferView:
         hint = t(
             "Upload a .jsonl or .csv file that 'Download my progress' made (up to {limit}): attempts you already have "
             "are skipped, nothing saved here is changed."
-        ).format(limit=size_text(MAX_IMPORT_BYTES))
+        ).format(limit=size_text(MAX_IMPORT_BYTES, t))
         self.status = w.HTML()
         self.status.add_class("cb-upload-status")
         parts = [
-            w.HTML(STYLE + (heading_html(t("Take your progress with you"), 3) if heading else "")),
+            w.HTML(STYLE + (heading_html(t("Take your progress with you"), 3, lang=t) if heading else "")),
             self.format,
             w.HBox([self.download, self.upload], layout=w.Layout(flex_flow="row wrap", align_items="center")),
             self.any_alias,
-            w.HTML(f'<p class="cb-transfer-hint">{text_html(hint)}</p>'),
+            w.HTML(f'<p class="cb-transfer-hint"{lang_attr(t)}>{text_html(hint)}</p>'),
             self.status,
         ]
         self.widget = w.VBox(parts + [self.log.widget] if self._owns_log else parts)
@@ -121,6 +124,7 @@ class TransferView:
             self.download.value = message_html(
                 t("Nothing to download yet: your attempts appear here once you submit a case."),
                 css_class="cb-download-none",
+                lang=t,
             )
             return
         label = t.ngettext(
@@ -128,15 +132,17 @@ class TransferView:
         ).format(n=count, format=t(FORMAT_NAMES[fmt]))
         href = f"data:{MEDIA_TYPES[fmt]};charset=utf-8;base64,{base64.b64encode(data).decode('ascii')}"
         link = (
-            f'<a class="cb-download" download="{text_html(download_name(alias, fmt))}" href="{href}">'
-            f"{text_html(label)}</a>"
+            f'<span{lang_attr(t)}><a class="cb-download" download="{text_html(download_name(alias, fmt))}" '
+            f'href="{href}">'
+            f"{text_html(label)}</a></span>"
         )
         if len(data) > MAX_IMPORT_BYTES:
             link += message_html(
                 t("This file is {size}, more than Upload progress reads ({limit}): keep it, and ask for help.").format(
-                    size=size_text(len(data)), limit=size_text(MAX_IMPORT_BYTES)
+                    size=size_text(len(data), t), limit=size_text(MAX_IMPORT_BYTES, t)
                 ),
                 alert=True,
+                lang=t,
             )
         self.download.value = link
 
@@ -160,7 +166,7 @@ class TransferView:
         self.status.value = "".join(self.report_html(r) for r in reports)
         self.render()
         for callback in self.on_import:
-            callback_guarded = self.log.guard("showing your imported progress")(callback)
+            callback_guarded = self.log.guard(self.t.pgettext("while", "showing your imported progress"))(callback)
             for report in reports:
                 callback_guarded(report)
 
@@ -170,7 +176,7 @@ class TransferView:
         name = f"<b>{text_html(report.name)}</b>"
         if report.refused:
             return (
-                f'<div class="cb-upload-report" role="alert"><p><b>! </b>{text_html(report.refused)}</p>'
+                f'<div class="cb-upload-report"{lang_attr(t)} role="alert"><p><b>! </b>{text_html(report.refused)}</p>'
                 f"<p>{text_html(t('Nothing was imported; your saved progress is unchanged.'))}</p></div>"
             )
         problems = "".join(f"<li>{text_html(line)}</li>" for line in report.problem_lines())
@@ -182,7 +188,7 @@ class TransferView:
         )
         role = "status" if report.ok else "alert"
         return (
-            f'<div class="cb-upload-report" role="{role}"><p>{name}: {text_html(report.counts())}.</p>'
+            f'<div class="cb-upload-report"{lang_attr(t)} role="{role}"><p>{name}: {text_html(report.counts())}.</p>'
             + (f"<ul>{problems}</ul>" if problems else "")
             + notes
             + "</div>"

@@ -6,6 +6,8 @@ import pytest
 import recall_examples
 from playwright.sync_api import expect
 
+from casebook.i18n import format_percent
+
 from .helpers import (
     artefact_folder,
     check_accessible,
@@ -95,7 +97,7 @@ def test_type_two_questions_open_the_list_submit_and_read_what_was_found_unaided
         expect(panel).to_contain_text(f"{key.index(qid) + 1}. ✓ {how}: {book.bank.questions[qid].text.en}")
     listed = book.bank.questions[from_list].text.en
     expect(panel).to_contain_text(f"{key.index(from_list) + 1}. ✓ asked from the question list: {listed}")
-    expect(panel).to_contain_text(f"Recall thoroughness {round(100 * 2 / n)} %")
+    expect(panel).to_contain_text(f"Recall thoroughness {format_percent(round(100 * 2 / n))}")
     panel.scroll_into_view_if_needed()
     shots("feedback")
     check_accessible(page, "recall-feedback", artefact_folder(request.node.name))
