@@ -330,18 +330,35 @@ def _recall_expert_path(a: Attempt) -> list[FeedbackItem]:
             lines.append(_missed_line(a, n, q))
     unaided = sum(q in a.asked_unaided for q in key)
     missed = sum(q not in a.asked for q in key)
-    title = t.ngettext(
-        "Expert path: {found} of {total} key question found unaided",
-        "Expert path: {found} of {total} key questions found unaided",
-        len(key),
-    ).format(found=unaided, total=len(key))
     from_list = len(key) - unaided - missed
-    if from_list:
-        title += t.ngettext(", {n} more from the question list", ", {n} more from the question list", from_list).format(
-            n=from_list
+    # One whole sentence for each combination (nb and da may order the counts differently).
+    if from_list and missed:
+        title = t.ngettext(
+            "Expert path: {found} of {total} key question found unaided, {from_list} more from the question list, "
+            "{missed} missed",
+            "Expert path: {found} of {total} key questions found unaided, {from_list} more from the question list, "
+            "{missed} missed",
+            len(key),
         )
-    if missed:
-        title += t.ngettext(", {n} missed", ", {n} missed", missed).format(n=missed)
+    elif from_list:
+        title = t.ngettext(
+            "Expert path: {found} of {total} key question found unaided, {from_list} more from the question list",
+            "Expert path: {found} of {total} key questions found unaided, {from_list} more from the question list",
+            len(key),
+        )
+    elif missed:
+        title = t.ngettext(
+            "Expert path: {found} of {total} key question found unaided, {missed} missed",
+            "Expert path: {found} of {total} key questions found unaided, {missed} missed",
+            len(key),
+        )
+    else:
+        title = t.ngettext(
+            "Expert path: {found} of {total} key question found unaided",
+            "Expert path: {found} of {total} key questions found unaided",
+            len(key),
+        )
+    title = title.format(found=unaided, total=len(key), from_list=from_list, missed=missed)
     level = "good" if not missed else ("partial" if missed < len(key) else "bad")
     return [FeedbackItem("expert_path", level, title, tuple(lines))]
 

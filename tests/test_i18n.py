@@ -397,3 +397,126 @@ def test_the_i18n_module_keeps_its_documented_interface():
     """The names other modules import from casebook.i18n are all there."""
     names = {"translator", "Translator", "normalise", "from_query_string", "resolve", "N_", "LANGUAGES", "LOCALE_DIR"}
     assert names <= set(dir(i18n))
+
+
+# ---------------------------------------------------------------- the language a page speaks
+
+
+class _StoreWithLanguage:
+    """A progress store as preferred_language reads it: only its stored language."""
+
+    def __init__(self, language):
+        self.language = language
+
+
+@pytest.mark.parametrize(
+    ("query", "stored", "env", "expected"),
+    [
+        ("lang=da", "nb", "nb", "da"),  # ?lang= in a Voila URL wins for that page
+        ("", "nb", "da", "nb"),  # then the language chosen on the start page
+        ("lang=fr", None, "da_DK.UTF-8", "da"),  # then CASEBOOK_LANG
+        (None, None, None, "en"),  # then English
+    ],
+)
+def test_preferred_language_reads_the_url_then_the_stored_choice_then_the_environment(
+    monkeypatch, query, stored, env, expected
+):
+    """preferred_language: QUERY_STRING's ?lang=, else the store's language, else CASEBOOK_LANG, else English."""
+    if query is None:
+        monkeypatch.delenv("QUERY_STRING", raising=False)
+    else:
+        monkeypatch.setenv("QUERY_STRING", query)
+    if env:
+        monkeypatch.setenv("CASEBOOK_LANG", env)
+    assert i18n.preferred_language(_StoreWithLanguage(stored)) == expected
+
+
+def test_the_progress_store_keeps_the_chosen_language(tmp_path):
+    """ProgressStore.language is None until chosen, then kept across openings; an unknown code is refused."""
+    from casebook.progress import ProgressStore
+
+    store = ProgressStore(tmp_path / "p.sqlite")
+    assert store.language is None
+    store.language = "da"
+    with pytest.raises(ValueError, match="one of en, nb, da"):
+        store.language = "qps"
+    store.close()
+    assert ProgressStore(tmp_path / "p.sqlite").language == "da"
+
+
+def test_numbers_inside_messages_follow_the_readers_language():
+    """A LocalNumber value is written 1,499 in English, 1 499 in nb and 1.499 in da when the message is shown."""
+    from casebook.i18n import LocalNumber
+
+    m = M_("Your reasoning is {n} characters long; keep it to {max} (a few sentences).", n=LocalNumber(1499), max=1000)
+    assert str(m).startswith("Your reasoning is 1,499 characters")
+    assert "1\u00a0499" in NB(m) and "1.499" in DA(m) and NB(m) != str(m)
+
+
+def test_a_session_error_is_shown_in_the_readers_language():
+    """What CaseSession refuses is a Message: English as raised, nb through error_message."""
+    from casebook.session import SessionError
+
+    session = CaseSession(BOOK, CASE.id)
+    with pytest.raises(SessionError) as refused:
+        session.submit()
+    assert str(refused.value) == "Choose your diagnosis (at least one) before submitting."
+    assert error_message(refused.value, NB) == NB("Choose your diagnosis (at least one) before submitting.")
+
+
+def test_a_session_switched_to_another_language_makes_its_feedback_again():
+    """set_language: the same verdict and scores, the feedback's own words and the answers in the new language."""
+    session = CaseSession(BOOK, CASE.id)
+    session.ask(CASE.key_questions[0])
+    session.diagnose([CASE.diagnosis], 70)
+    session.decide(CASE.correct_steps[0].step)
+    english = session.submit()
+    session.set_language("da")
+    danish = session.feedback
+    assert (danish.verdict, danish.scores, danish.lang) == (english.verdict, english.scores, "da")
+    name = BOOK.conditions[CASE.diagnosis].name.get("da")
+    assert danish.items[0].title == DA("Diagnosis: right. This is {condition}.").format(condition=name)
+    assert session.transcript()[0][1] == CASE.answers[CASE.key_questions[0]].text.get("da")
+
+
+def test_casebook_play_text_marks_and_sources_follow_the_language(tmp_path, capsys):
+    """`casebook play --lang da` (text): the level marks and 'Source' lines come from the da catalogue."""
+    import json
+
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps({"differential": [CASE.diagnosis], "next_step": CASE.correct_steps[0].step}))
+    assert main(["play", CASE.id, "--answers", str(answers), "--lang", "da"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(DA("Case {id}: {title}").format(id=CASE.id, title=CASE.title.get("da")))
+    source = DA("Source: {source}").split("{")[0]
+    assert f"    {source}" in out and "    Source:" not in out
+
+
+@pytest.mark.parametrize("lang", ["nb", "da"])
+def test_casebook_export_and_import_speak_the_language_asked_for(tmp_path, capsys, monkeypatch, lang):
+    """`casebook export --lang` and `casebook import --lang` say what they did in that language."""
+    from casebook.progress import ProgressStore
+
+    monkeypatch.setenv("CASEBOOK_HOME", str(tmp_path / "home"))
+    session = CaseSession(BOOK, CASE.id, alias="me")
+    session.diagnose([CASE.diagnosis], 70)
+    session.decide(CASE.correct_steps[0].step)
+    session.submit()
+    store = ProgressStore()
+    store.alias = "me"
+    store.record_session(session)
+    store.close()
+    t = translator(lang)
+    out = tmp_path / "mine.jsonl"
+    assert main(["export", "--out", str(out), "--lang", lang]) == 0
+    wrote = t.ngettext("Wrote {n} attempt to {out} ({format}).", "Wrote {n} attempts to {out} ({format}).", 1)
+    assert capsys.readouterr().out.strip() == wrote.format(n=1, out=out, format=t("JSON Lines"))
+    assert main(["import", str(out), "--lang", lang]) == 0
+    counts = ", ".join(
+        (
+            t.ngettext("{n} attempt added", "{n} attempts added", 0).format(n=0),
+            t.ngettext("{n} already there", "{n} already there", 1).format(n=1),
+            t.ngettext("{n} line skipped", "{n} lines skipped", 0).format(n=0),
+        )
+    )
+    assert capsys.readouterr().out.strip() == t("{name}: {counts}").format(name=out, counts=counts)

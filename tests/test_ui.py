@@ -637,3 +637,78 @@ def test_in_a_recall_seminar_the_teacher_types_the_class_questions_and_the_class
     view.mode.value = "menu"
     assert view.session is None and view.recall_area.children == () and "history" in [s.kind for s in view.steps]
     assert view.log.lines == []
+
+
+def test_the_language_switch_shows_the_page_and_the_case_under_way_in_the_chosen_language(tmp_path):
+    """Choosing Norsk bokmål stores it with the alias and shows the page in nb at once: the picker keeps its filters,
+    the case under way keeps its questions and the filled-in form, and the feedback comes in nb; the next start page
+    opens in nb."""
+    from casebook.i18n import LANGUAGES, translator
+    from casebook.progress import ProgressStore
+
+    nb = translator("nb")
+    store = ProgressStore(tmp_path / "progress.sqlite")
+    store.alias = "calf-detective"
+    page = StartPage(BOOK, store)
+    assert (page.lang, page.language.value, [label for label, _ in page.language.options]) == (
+        "en",
+        "en",
+        list(LANGUAGES.values()),
+    )
+    page.mode.value = "recall"
+    page.picker.difficulty.value = CASE.difficulty
+    page.picker.cases.value = CASE_ID
+    page.picker.play.click()
+    session = page.app.session
+    page.app.history.show_menu.click()
+    page.app.history.buttons[CASE.key_questions[0]].click()
+    page.app.decision.ranks[0].value = CASE.diagnosis
+    page.app.decision.next_step.value = CASE.correct_steps[0].step
+    page.language.value = "nb"
+    assert (store.language, page.lang, page.language.description) == ("nb", "nb", nb("Language"))
+    assert nb("Choose a case") in " ".join(html_values(page.picker.widget))
+    assert (page.picker.difficulty.value, page.mode.value, page.mode.description) == (
+        CASE.difficulty,
+        "recall",
+        nb("How do you take the history?"),
+    )
+    assert page.app.session is session and session.lang == "nb" and session.asked == [CASE.key_questions[0]]
+    assert text_html(CASE.answers[CASE.key_questions[0]].text.get("nb")) in page.app.history.transcript.value
+    assert page.app.restart_button.description == nb("Restart case")
+    assert (page.app.decision.ranks[0].value, page.app.decision.next_step.value) == (
+        CASE.diagnosis,
+        CASE.correct_steps[0].step,
+    )
+    assert 'lang="nb"' in page.app.header.value and 'lang="nb"' in page.alias.status.value
+    page.app.decision.submit.click()
+    name = BOOK.conditions[CASE.diagnosis].name.get("nb")
+    assert page.app.session.feedback.items[0].title == nb("Diagnosis: right. This is {condition}.").format(
+        condition=name
+    )
+    assert [r.lang for r in store.attempts()] == ["nb"] and page.log.lines == []
+    page.close()
+    again = StartPage(BOOK, store)
+    assert (again.lang, again.language.value) == ("nb", "nb")
+    again.language.value = "en"
+    assert store.language == "en" and again.picker.play.description == "Play this case"
+    again.close()
+
+
+def test_a_submitted_case_shows_its_feedback_again_in_the_new_language(tmp_path):
+    """After Submit, switching to Danish shows the same verdict in Danish and saves nothing twice."""
+    from casebook.i18n import translator
+    from casebook.progress import ProgressStore
+
+    da = translator("da")
+    store = ProgressStore(tmp_path / "progress.sqlite")
+    page = StartPage(BOOK, store)
+    page.picker.cases.value = CASE_ID
+    page.picker.play.click()
+    play_right(page.app)
+    page.language.value = "da"
+    name = BOOK.conditions[CASE.diagnosis].name.get("da")
+    assert da("Diagnosis: right. This is {condition}.").format(condition=name) in shown_text(
+        page.app.feedback.panel.value
+    )
+    assert page.app.decision.submit.disabled and store.count() == 1 and page.log.lines == []
+    page.close()
