@@ -129,7 +129,7 @@ class StartPage:
                 getattr(self.picker, name).value = getattr(old[2], name).value
             if old[2].cases.value in dict(self.picker.cases.options).values():
                 self.picker.cases.value = old[2].cases.value
-        self.widget.children = [*parts, self.picker.widget, self.case_box, self.log.widget]
+        self.widget.children = [*parts, self.picker.widget, self.case_box]  # the picker shows the page's error log
         for part in old:
             if part is not None:
                 part.close()

@@ -114,7 +114,7 @@ def test_progress_leaves_one_home_and_comes_back_in_a_fresh_one(page, shots, req
 
     run_all_again(page, lab, progress_nb, done_text="Self-test passed:")
     expect(outputs.get_by_text(f"Your attempts, saved as {ALIAS}.").first).to_be_visible()
-    expect(outputs.get_by_text(f"1 attempt(s) on 1 of {len(book.cases)} case(s)").first).to_be_visible()
+    expect(outputs.get_by_text(f"1 attempt on 1 of {len(book.cases)} cases").first).to_be_visible()
     assert not (second_home / "progress.sqlite").samefile(first_home / "progress.sqlite")
     shots("my-progress-shows-the-attempt")
 
