@@ -1,6 +1,6 @@
-"""Chromium and the casebook's languages (issue 16): the start page switched to Norwegian in JupyterLab and a case played
-to feedback in Norwegian; the start page in Danish in Voila through ?lang=da. Every expected text is read from the
-catalogues (casebook/locale) and the case files, never copied here."""
+"""Chromium and the casebook's languages (issue 16): the start page switched to Norwegian in JupyterLab and a case
+played to feedback in Norwegian; the start page in Danish in Voila through ?lang=da. Every expected text is read from
+the catalogues (casebook/locale) and the case files, never copied here."""
 
 from __future__ import annotations
 
