@@ -156,8 +156,9 @@ class Attempt:
         """A content text (case, bank or condition) in the attempt's language ('' for none)."""
         return text.get(self.lang) if text is not None else ""
 
-    def name(self, condition_id: str) -> str:
-        return self.book.condition_name(condition_id, self.lang)
+    def name(self, condition_id: str, *, in_sentence: bool = True) -> str:
+        """A condition's name in the attempt's language, as it reads inside a sentence unless told otherwise."""
+        return self.book.condition_name(condition_id, self.lang, in_sentence=in_sentence)
 
     def quoted(self, text: str) -> str:
         """``text`` in the language's quotation marks (en “…”, nb «…», da »…«)."""
@@ -186,7 +187,7 @@ class Attempt:
 def verdict_rule(a: Attempt) -> list[FeedbackItem]:
     t = a.tr
     right = a.name(a.case.diagnosis)
-    chosen = ", ".join(f"{i}. {a.name(c)}" for i, c in enumerate(a.differential, 1))
+    chosen = ", ".join(f"{i}. {a.name(c, in_sentence=False)}" for i, c in enumerate(a.differential, 1))
     v = a.verdict()
     if v == VERDICT_CORRECT:
         title = t("Diagnosis: right. This is {condition}.").format(condition=right)
@@ -261,13 +262,13 @@ def why_not_rule(a: Attempt) -> list[FeedbackItem]:
         if not lines and typical:
             lines.append(
                 t("{condition} is not among the usual look-alikes here. Typical of it: {features}").format(
-                    condition=a.name(cid), features="; ".join(typical)
+                    condition=a.name(cid, in_sentence=False), features="; ".join(typical)
                 )
             )
         elif not lines:
             lines.append(
                 t("{condition} is not among the usual look-alikes of {diagnosis}.").format(
-                    condition=a.name(cid), diagnosis=a.name(a.case.diagnosis)
+                    condition=a.name(cid, in_sentence=False), diagnosis=a.name(a.case.diagnosis)
                 )
             )
         title = t("Why {condition} fits less well").format(condition=a.name(cid))

@@ -496,6 +496,19 @@ class CasesFolder:
         return line
 
 
+# First words of a condition name that keep their capital inside a sentence (proper names, in any language).
+PROPER_FIRST_WORDS = frozenset({"Achilles"})
+
+
+def name_in_sentence(name: str) -> str:
+    """``name`` with its first letter lower-cased for use inside a sentence, unless its first word is a proper name or
+    an abbreviation (two capitals, or a digit, as in "DVT" or "B12")."""
+    first = name.split(" ", 1)[0]
+    if not name or first in PROPER_FIRST_WORDS or sum(ch.isupper() or ch.isdigit() for ch in first) > 1:
+        return name
+    return name[0].lower() + name[1:]
+
+
 @dataclass(frozen=True)
 class Casebook:
     """Everything loaded from one or more cases folders: the valid parts and the problems found."""
@@ -511,9 +524,12 @@ class Casebook:
         """The folder a case came from (None for an unknown case)."""
         return next((f for f in self.folders if case_id in f.cases), None)
 
-    def condition_name(self, condition_id: str, lang: str = "en") -> str:
+    def condition_name(self, condition_id: str, lang: str = "en", *, in_sentence: bool = False) -> str:
+        """The condition's name in ``lang``; ``in_sentence``: as it reads inside a sentence ("This is deep vein
+        thrombosis", nb "Dette er dyp venetrombose"), keeping proper names and abbreviations ("Achilles", "DVT")."""
         c = self.conditions.get(condition_id)
-        return c.name.get(lang) if c else condition_id
+        name = c.name.get(lang) if c else condition_id
+        return name_in_sentence(name) if in_sentence and c else name
 
     def case(self, case_id: str) -> Case:
         try:

@@ -51,7 +51,7 @@ def test_over_confidence_names_the_diagnosis_and_the_first_key_question_missed(c
     wrong = case.differential[0].condition
     asked = case.key_questions[:1]
     item = calibration_item(case, asked, (), (wrong,), 90)
-    name = BOOK.conditions[case.diagnosis].name.en
+    name = BOOK.condition_name(case.diagnosis, "en", in_sentence=True)
     assert (item.level, item.title) == ("bad", CALIBRATION_TITLES[OVER])
     assert item.lines[0].startswith(
         f"You were 90 % sure and your leading diagnosis was wrong: the history pointed to {name}"
@@ -77,7 +77,7 @@ def test_under_confidence_names_the_findings_that_were_enough(case_id):
     if not found:  # a case without key findings the student can bring out: nothing to be sure of
         assert item.title == CALIBRATION_TITLES[MATCHED]
         return
-    name = BOOK.conditions[case.diagnosis].name.en
+    name = BOOK.condition_name(case.diagnosis, "en", in_sentence=True)
     assert (item.level, item.title) == ("partial", CALIBRATION_TITLES[UNDER])
     assert item.lines == (
         "You were 30 % sure and right: your findings were enough to be more confident.",

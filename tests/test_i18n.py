@@ -474,7 +474,7 @@ def test_a_session_switched_to_another_language_makes_its_feedback_again():
     session.set_language("da")
     danish = session.feedback
     assert (danish.verdict, danish.scores, danish.lang) == (english.verdict, english.scores, "da")
-    name = BOOK.conditions[CASE.diagnosis].name.get("da")
+    name = BOOK.condition_name(CASE.diagnosis, "da", in_sentence=True)
     assert danish.items[0].title == DA("Diagnosis: right. This is {condition}.").format(condition=name)
     assert session.transcript()[0][1] == CASE.answers[CASE.key_questions[0]].text.get("da")
 

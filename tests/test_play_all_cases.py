@@ -55,10 +55,10 @@ def test_novice_choosing_the_lookalike_is_told_why_it_fits_less_well(case_id):
     s.decide(case.correct_steps[0].step)
     fb = s.submit()
     text = fb.as_text()
-    right_name = BOOK.conditions[case.diagnosis].name.en
+    right_name = BOOK.condition_name(case.diagnosis, "en", in_sentence=True)
     assert fb.verdict == "wrong"
     assert f"Diagnosis: not right. This is {right_name}." in text
-    assert f"Why {BOOK.conditions[wrong.condition].name.en} fits less well" in text
+    assert f"Why {BOOK.condition_name(wrong.condition, 'en', in_sentence=True)} fits less well" in text
     assert wrong.why_less_likely.en in text
     apart = BOOK.conditions[case.diagnosis].how_to_tell_from(wrong.condition)
     assert apart is not None and apart.en in text

@@ -204,7 +204,7 @@ def test_play_works_on_the_teacher_case_through_casebook_cases(tmp_path):
     )
     result = run("play", TEACHER_CASE["id"], "--answers", str(answers), env={"CASEBOOK_CASES": str(ONE_CASE)})
     assert result.returncode == 0, result.stderr
-    name = BUNDLED.conditions[TEACHER_CASE["diagnosis"]].name.en
+    name = BUNDLED.condition_name(TEACHER_CASE["diagnosis"], "en", in_sentence=True)
     assert result.stdout.splitlines()[0] == f"Case {TEACHER_CASE['id']}: {TEACHER_CASE['title']}"
     assert f"[ok] Diagnosis: right. This is {name}." in result.stdout.splitlines()
 

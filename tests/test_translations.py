@@ -621,6 +621,7 @@ def _content(lang: str) -> list[str]:
     from casebook.model import DOCUMENTS
 
     texts = {t.get(lang) for t in _texts(BOOK)} | {title for title, _ in DOCUMENTS.values() if title}
+    texts |= {BOOK.condition_name(c, lang, in_sentence=True) for c in BOOK.conditions}  # "This is deep vein thrombosis"
     texts |= {t.rstrip(" .") for t in texts if t}
     for m in _entries(CATALOGUES.po_path(lang), lang):
         texts |= {t for t in (m.string if isinstance(m.string, tuple) else (m.string,)) if "{" not in t}

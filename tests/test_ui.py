@@ -681,7 +681,7 @@ def test_the_language_switch_shows_the_page_and_the_case_under_way_in_the_chosen
     )
     assert 'lang="nb"' in page.app.header.value and 'lang="nb"' in page.alias.status.value
     page.app.decision.submit.click()
-    name = BOOK.conditions[CASE.diagnosis].name.get("nb")
+    name = BOOK.condition_name(CASE.diagnosis, "nb", in_sentence=True)
     assert page.app.session.feedback.items[0].title == nb("Diagnosis: right. This is {condition}.").format(
         condition=name
     )
@@ -706,7 +706,7 @@ def test_a_submitted_case_shows_its_feedback_again_in_the_new_language(tmp_path)
     page.picker.play.click()
     play_right(page.app)
     page.language.value = "da"
-    name = BOOK.conditions[CASE.diagnosis].name.get("da")
+    name = BOOK.condition_name(CASE.diagnosis, "da", in_sentence=True)
     assert da("Diagnosis: right. This is {condition}.").format(condition=name) in shown_text(
         page.app.feedback.panel.value
     )

@@ -518,7 +518,7 @@ def play_expert_by_clicking(app: Locator, book, case, shots: Shots | None = None
 
 def right_verdict(book, case) -> str:
     """The verdict line the feedback shows for a right leading diagnosis, naming the case's condition."""
-    return f"Diagnosis: right. This is {book.conditions[case.diagnosis].name.en}."
+    return f"Diagnosis: right. This is {book.condition_name(case.diagnosis, 'en', in_sentence=True)}."
 
 
 def check_case_page(page: Page, app: Locator, verdict: str, timeout: float = 20_000) -> None:

@@ -119,7 +119,9 @@ def play_hostile(page, shots, start) -> None:
     shots("hostile-case-shown")
     app.locator(".cb-reasoning textarea").fill(HOSTILE_REASONING)
     play_expert_by_clicking(app, book, case, shots)
-    check_case_page(page, app, f"Diagnosis: right. This is {name}.")
+    check_case_page(
+        page, app, f"Diagnosis: right. This is {book.condition_name(case.diagnosis, 'en', in_sentence=True)}."
+    )
     app.locator(".cb-feedback-panel").scroll_into_view_if_needed()
     shots("hostile-feedback")
 

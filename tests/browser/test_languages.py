@@ -87,7 +87,7 @@ def check_feedback_in(page, start, book, case, lang: str) -> None:
     app = start.locator(".cb-app").first
     panel = app.locator(".cb-feedback-panel")
     verdict = t("Diagnosis: right. This is {condition}.").format(
-        condition=book.conditions[case.diagnosis].name.get(lang)
+        condition=book.condition_name(case.diagnosis, lang, in_sentence=True)
     )
     expect(panel).to_contain_text(verdict, timeout=20_000)
     expect(panel).to_contain_text(t("Expert path: you asked every key question"))
