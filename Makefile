@@ -55,11 +55,11 @@ test-fast: $(STAMP) ## unit and data tests only (no notebooks, no browser, no cl
 	$(PY) -m pytest tests -m "not browser and not hub" $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff: lint and formatting (make format rewrites the files)
-	$(VENV)/bin/ruff check casebook tests benchmarks deploy conftest.py .ci
-	$(VENV)/bin/ruff format --check casebook tests benchmarks deploy conftest.py .ci
+	$(VENV)/bin/ruff check casebook tests benchmarks deploy tools conftest.py .ci
+	$(VENV)/bin/ruff format --check casebook tests benchmarks deploy tools conftest.py .ci
 
 format: $(STAMP) ## ruff format the code in place
-	$(VENV)/bin/ruff format casebook tests benchmarks deploy conftest.py .ci
+	$(VENV)/bin/ruff format casebook tests benchmarks deploy tools conftest.py .ci
 
 i18n: $(STAMP) ## extract the UI strings to casebook/locale/casebook.pot, update the nb and da .po files, compile the .mo
 	$(PY) tools/i18n_catalogues.py update

@@ -43,8 +43,8 @@ from .i18n import M_, N_, Translator, as_translator, error_message, format_numbe
 from .progress import ProgressStore, ProgressStoreError, validate_alias
 
 # The largest file an import reads. A progress file holds about 2 KB per attempt, so this is room for about 2,000
-# attempts; a larger file is almost surely the wrong one. (JupyterLab and Voila also drop any upload above 10 MiB,
-# the Jupyter server's websocket message limit, before the kernel sees it.)
+# attempts; a larger file is almost surely the wrong one. (A Jupyter server drops any websocket message above 10 MiB
+# by default, before the kernel sees it: jupyter-config/ raises that to 100 MiB, so a larger upload gets its answer.)
 MAX_IMPORT_BYTES = 5_000_000
 ATTEMPTS_PER_LIMIT = 2_000  # what MAX_IMPORT_BYTES holds, for the sentence that refuses a larger file
 FORMATS = ("jsonl", "csv")
