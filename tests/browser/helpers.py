@@ -466,6 +466,13 @@ def open_in_lab(page: Page, lab: Server, notebook: str | Path, done_text: str) -
     """
     page.goto(lab.url(lab_path(notebook)))
     page.locator(f"{PANEL} .jp-Cell").first.wait_for(timeout=NOTEBOOK_TIMEOUT)
+    run_all_again(page, lab, notebook, done_text)
+
+
+def run_all_again(page: Page, lab: Server, notebook: str | Path, done_text: str) -> None:
+    """In the notebook open in JupyterLab: clear its outputs and Run All in the same kernel, as a student re-runs a
+    page, and wait until ``done_text`` shows (on states, as open_in_lab; navigating away from a run notebook would
+    stop at Lab's leave-page question instead)."""
     outputs = page.locator(f"{PANEL} .jp-OutputArea-output")
     wait_for_idle_kernel(page, lab, notebook)
     lab_menu(page, "Edit", "Clear Outputs of All Cells")

@@ -17,7 +17,6 @@ from casebook.selection import filter_cases
 from casebook.transfer import download_name
 
 from .helpers import (
-    NOTEBOOK_TIMEOUT,
     PANEL,
     REPO,
     artefact_folder,
@@ -26,11 +25,10 @@ from .helpers import (
     check_no_errors,
     code_cell,
     decide_by_clicking,
-    lab_menu,
     open_in_lab,
     open_in_voila,
     right_verdict,
-    wait_for_idle_kernel,
+    run_all_again,
 )
 
 pytestmark = pytest.mark.browser
@@ -44,18 +42,6 @@ def notebook_in_home(src: str, dest: Path, home: Path) -> Path:
     nb["cells"].insert(0, code_cell(f"import os\nos.environ['CASEBOOK_HOME'] = {str(home)!r}"))
     dest.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return dest
-
-
-def run_all_again(page, lab, notebook: Path, done_text: str) -> None:
-    """Clear the open notebook's outputs and Run All in the same kernel, as a student re-runs a page (waits on states,
-    as open_in_lab does; navigating away from a run notebook would stop at Lab's leave-page question instead)."""
-    outputs = page.locator(f"{PANEL} .jp-OutputArea-output")
-    wait_for_idle_kernel(page, lab, notebook)
-    lab_menu(page, "Edit", "Clear Outputs of All Cells")
-    expect(outputs).to_have_count(0, timeout=NOTEBOOK_TIMEOUT)
-    wait_for_idle_kernel(page, lab, notebook)
-    lab_menu(page, "Run", "Run All Cells")
-    expect(outputs.get_by_text(done_text).first).to_be_visible(timeout=NOTEBOOK_TIMEOUT)
 
 
 def test_progress_leaves_one_home_and_comes_back_in_a_fresh_one(page, shots, request, lab, scratch, book, tmp_path):
