@@ -5,11 +5,20 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable
-from operator import attrgetter
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
+from operator import methodcaller
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from .attempts import FILE_SUFFIXES, SCORE_NAMES, AttemptRecord, RecordProblem, read_attempts
+from .attempts import (
+    FIELD_NAMES,
+    FILE_SUFFIXES,
+    SCORE_NAMES,
+    AttemptRecord,
+    RecordProblem,
+    read_attempt_values,
+    record_values,
+)
 from .i18n import M_, Translator, as_translator, format_percent, translator
 
 if TYPE_CHECKING:  # pandas is imported lazily inside the functions
@@ -103,6 +112,8 @@ _COPIED = (
     "submitted_at",
     "demo",
 )
+_COUNTED = ("asked", "asked_unaided", "typed", "examined", "investigated")  # n_asked, ...: the length of the field
+_NAN = float("nan")
 
 
 class _Columns:
@@ -114,19 +125,35 @@ class _Columns:
 
     def add(self, records: list[AttemptRecord], file: str, lines: Iterable[int]) -> None:
         """Add one file's records (``lines``: where each was read) to the columns."""
+        self.add_values(list(map(record_values, records)), file, lines)
+
+    def add_values(self, rows: list[tuple | list], file: str, lines: Iterable[int]) -> None:
+        """Add one file's records, each as its field values (attempts.FIELD_NAMES order, as read_attempt_values reads
+        them), to the columns."""
+        if not rows:
+            return
+        fields = dict(zip(FIELD_NAMES, zip(*rows, strict=True), strict=True))
         c = self.data
         for name in _COPIED:
-            c[name] += map(attrgetter(name), records)
-        c["leading"] += map(attrgetter("leading"), records)
-        c["correct"] += map(attrgetter("correct"), records)
-        c["next_step"] += [r.next_step or "" for r in records]
-        c["seconds"] += map(_seconds, records)
-        for name in ("asked", "asked_unaided", "typed", "examined", "investigated"):
-            c[f"n_{name}"] += map(len, map(attrgetter(name), records))
+            c[name] += fields[name]
+        c["leading"] += [d[0] if d else "" for d in fields["differential"]]
+        c["correct"] += [v == "correct" for v in fields["verdict"]]
+        c["next_step"] += [s or "" for s in fields["next_step"]]
+        c["seconds"] += [
+            float(s) if s is not None else float(end - start) if start is not None else _NAN
+            for s, start, end in zip(fields["seconds"], fields["started_at"], fields["submitted_at"], strict=True)
+        ]
+        for name in _COUNTED:
+            c[f"n_{name}"] += map(len, fields[name])
         for score in SCORE_NAMES:
-            c[f"score_{score}"] += [r.scores.get(score) for r in records]
-        c["file"] += [file] * len(records)
+            c[f"score_{score}"] += map(methodcaller("get", score), fields["scores"])
+        c["file"] += [file] * len(rows)
         c["line"] += lines
+
+    def extend(self, data: dict[str, list]) -> None:
+        """Append the columns of another _Columns (``data``), row for row."""
+        for name, column in self.data.items():
+            column += data[name]
 
     def frame(self) -> pd.DataFrame:
         """The attempts table (columns as ATTEMPT_COLUMNS, times as UTC datetimes, numbers and flags typed)."""
@@ -142,13 +169,6 @@ class _Columns:
         return df
 
 
-def _seconds(record: AttemptRecord) -> float:
-    """Seconds from start to submit: the record's own figure, else the difference of its times, else NaN."""
-    if record.seconds is not None:
-        return float(record.seconds)
-    return float(record.submitted_at - record.started_at) if record.started_at is not None else float("nan")
-
-
 def records_frame(records: Iterable[AttemptRecord]) -> pd.DataFrame:
     """An attempts table (one row per attempt, the columns of ATTEMPT_COLUMNS) from attempt records."""
     records = list(records)
@@ -157,52 +177,194 @@ def records_frame(records: Iterable[AttemptRecord]) -> pd.DataFrame:
     return columns.frame()
 
 
+# A folder read with an executor's help is cut into about this many chunks (by size): small enough that the two ends
+# meet evenly, large enough that handing a chunk over costs little.
+SHARED_CHUNKS = 48
+# Smaller folders are read by this process alone: sharing would cost about as much as it saves.
+SHARED_READ_MIN_BYTES = 2 * 2**20
+
+
+class _FileRead(NamedTuple):
+    """One file's attempts as table columns and its problems, as a reader (this process or a worker) hands them over
+    to be merged, in file order, into the folder's table."""
+
+    name: str
+    columns: dict[str, list]
+    problems: list[tuple[int, int, str]]  # (records read before it, line, message), in the order they were read
+
+
+def _read_file(root: Path, path: Path) -> _FileRead:
+    """Every attempt and problem in one file (duplicates are found later, when the files are merged in order)."""
+    name = path.relative_to(root).as_posix()
+    rows: list[tuple | list] = []
+    lines: list[int] = []
+    problems: list[tuple[int, int, str]] = []
+    for line, values, problem in read_attempt_values(path):
+        if values is None:
+            problems.append((len(rows), line, problem or ""))
+        else:
+            rows.append(values)
+            lines.append(line)
+    columns = _Columns()
+    columns.add_values(rows, name, lines)
+    return _FileRead(name, columns.data, problems)
+
+
+def _read_files(root: Path, paths: list[Path]) -> list[_FileRead]:
+    """Read several files (a chunk a worker process reads for read_folder)."""
+    return [_read_file(root, path) for path in paths]
+
+
+class _Merge:
+    """The folder's table and problems, built from _FileReads merged in file order: an attempt already read from an
+    earlier file or line is a problem of its own line (counted once); a file with neither attempts nor problems is
+    reported empty."""
+
+    def __init__(self) -> None:
+        self.columns = _Columns()
+        self.problems: list[RecordProblem] = []
+        self.seen: dict[str, tuple[str, int]] = {}
+
+    def add(self, read: _FileRead) -> None:
+        name, data = read.name, read.columns
+        seen = self.seen
+        repeats: list[tuple[int, int, str]] = []
+        for row, (attempt_id, line) in enumerate(zip(data["attempt_id"], data["line"], strict=True)):
+            first = seen.get(attempt_id)
+            if first is None:
+                seen[attempt_id] = (name, line)
+            else:
+                message = M_(
+                    "attempt {id} was already read from {file}, line {line} (counted once)",
+                    id=attempt_id,
+                    file=first[0],
+                    line=first[1],
+                )
+                repeats.append((row, line, message))
+        if repeats:
+            dropped = {row for row, _, _ in repeats}
+            data = {key: [v for row, v in enumerate(column) if row not in dropped] for key, column in data.items()}
+        self.columns.extend(data)
+        # In reading order: a problem read before record n sorts before the repeat of record n.
+        ordered = sorted(
+            [(before, 0, line, message) for before, line, message in read.problems]
+            + [(row, 1, line, message) for row, line, message in repeats],
+            key=lambda p: (p[0], p[1]),
+        )
+        self.problems += [RecordProblem(name, line, message) for _, _, line, message in ordered]
+        if not read.columns["attempt_id"] and not read.problems:
+            self.problems.append(RecordProblem(name, 0, M_("holds no attempts (the file is empty)")))
+
+
 def read_folder(
-    folder: str | os.PathLike, on_progress: Callable[[int, int], None] | None = None
+    folder: str | os.PathLike,
+    on_progress: Callable[[int, int], None] | None = None,
+    *,
+    executor: Executor | None = None,
 ) -> tuple[pd.DataFrame, list[RecordProblem]]:
     """Every attempt in a folder of hand-ins (.jsonl, .csv): (attempts table, problems).
 
     Bad files and lines are skipped, listed and counted; an attempt handed in twice is counted once.
-    ``on_progress(files_done, files_total)`` is called after each file. Raises FileNotFoundError when the folder does
+    ``on_progress(files_done, files_total)`` is called after each file (files done only grows, and the last call has
+    files_done == files_total). With an ``executor`` (worker processes, see report.report_executor) the files are
+    shared with it; the table and the problems are the same as without. Raises FileNotFoundError when the folder does
     not exist.
     """
     root = Path(folder)
     if not root.is_dir():
         raise FileNotFoundError(f"no such folder: {root}")
     files = attempt_files(root)
-    problems: list[RecordProblem] = []
-    columns = _Columns()
-    seen: dict[str, tuple[str, int]] = {}
-    for done, path in enumerate(files, start=1):
-        name = path.relative_to(root).as_posix()
-        records: list[AttemptRecord] = []
-        lines: list[int] = []
-        had_problem = False
-        for line, record, problem in read_attempts(path, events=False):
-            if record is None:
-                problems.append(RecordProblem(name, line, problem or ""))
-                had_problem = True
-                continue
-            first = seen.get(record.attempt_id)
-            if first is not None:
-                message = M_(
-                    "attempt {id} was already read from {file}, line {line} (counted once)",
-                    id=record.attempt_id,
-                    file=first[0],
-                    line=first[1],
-                )
-                problems.append(RecordProblem(name, line, message))
-                had_problem = True
-                continue
-            seen[record.attempt_id] = (name, line)
-            records.append(record)
-            lines.append(line)
-        columns.add(records, name, lines)
-        if not records and not had_problem:
-            problems.append(RecordProblem(name, 0, M_("holds no attempts (the file is empty)")))
-        if on_progress is not None:
-            on_progress(done, len(files))
-    return columns.frame(), problems
+    merged = _Merge()
+    sizes = _sizes(files) if executor is not None and len(files) > 1 else []
+    if sizes and sum(sizes) >= SHARED_READ_MIN_BYTES:
+        _read_shared(root, _chunks(files, sizes, SHARED_CHUNKS), executor, merged, on_progress)
+    else:
+        for done, path in enumerate(files, start=1):
+            merged.add(_read_file(root, path))
+            if on_progress is not None:
+                on_progress(done, len(files))
+    return merged.columns.frame(), merged.problems
+
+
+def _sizes(paths: list[Path]) -> list[int]:
+    """Each file's size in bytes (0 when it cannot be read: read_attempts reports why)."""
+    sizes = []
+    for path in paths:
+        try:
+            sizes.append(path.stat().st_size)
+        except OSError:
+            sizes.append(0)
+    return sizes
+
+
+def _chunks(paths: list[Path], sizes: list[int], n: int) -> list[list[Path]]:
+    """``paths`` in order, cut into at most about ``n`` runs of about the same number of bytes."""
+    target = sum(sizes) / max(1, n)
+    chunks: list[list[Path]] = [[]]
+    filled = 0.0
+    for path, size in zip(paths, sizes, strict=True):
+        if chunks[-1] and filled + size / 2 > target:
+            chunks.append([])
+            filled = 0.0
+        chunks[-1].append(path)
+        filled += size
+    return chunks
+
+
+def _read_shared(
+    root: Path,
+    chunks: list[list[Path]],
+    executor: Executor,
+    merged: _Merge,
+    on_progress: Callable[[int, int], None] | None,
+) -> None:
+    """Read the files of ``chunks`` into ``merged`` with the executor's help, merged in file order.
+
+    The executor takes chunks from the end of the list while this process reads from the front, taking back each
+    chunk no worker has started yet, so the two meet wherever the machine's load puts them; this process also merges
+    (and so stays the one that counts repeats and reports problems in file order).
+    """
+    total = sum(map(len, chunks))
+    futures: list[Future | None] = [None] * len(chunks)
+    try:
+        for i in reversed(range(len(chunks))):  # the executor starts at the end
+            futures[i] = executor.submit(_read_files, root, chunks[i])
+    except (BrokenExecutor, RuntimeError):
+        pass  # no (more) help: this process reads what was not handed over
+
+    done, reported = 0, 0
+
+    def report() -> None:  # files done here and by the workers; each count once, growing
+        nonlocal reported
+        count = done + sum(len(c) for c, f in zip(chunks, futures, strict=True) if f is not None and f.done())
+        if on_progress is not None and count > reported:
+            reported = count
+            on_progress(count, total)
+
+    first_taken = len(chunks)
+    for i, chunk in enumerate(chunks):
+        future = futures[i]
+        if future is not None and not future.cancel():
+            first_taken = i  # a worker has this chunk, and every one after it
+            break
+        futures[i] = None
+        for path in chunk:
+            merged.add(_read_file(root, path))
+            done += 1
+            report()
+    pending = {f for f in futures if f is not None}
+    while pending:
+        _, pending = wait(pending, return_when=FIRST_COMPLETED)
+        report()
+    for chunk, future in zip(chunks[first_taken:], futures[first_taken:], strict=True):
+        try:
+            reads = future.result() if future is not None else _read_files(root, chunk)
+        except BrokenExecutor:  # a worker died (out of memory?): its chunk is read here
+            reads = _read_files(root, chunk)
+        for read in reads:
+            merged.add(read)
+    if on_progress is not None and reported < total:
+        on_progress(total, total)
 
 
 def problems_frame(problems: Iterable[RecordProblem]) -> pd.DataFrame:

@@ -8,8 +8,10 @@ Readers upgrade old records on the way in (``UPGRADES``); writers always write t
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import json.scanner
+import operator
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -295,9 +297,19 @@ _SHARED = frozenset(f.name for f in fields(AttemptRecord) if f.metadata.get("sha
 def _record_from(obj: dict, keep_events: bool) -> AttemptRecord:
     """Check the fields of a newest-version JSON object (the first problem raises RecordError) and build the record.
 
-    This runs once per attempt of a class report (100,000 times for a large class), so it checks each kind of field
-    in one short loop and fills the new record's instance dict directly (see _new_record).
+    A record as this casebook writes it takes the fast path (_written_values); any other shape is checked one field at
+    a time, in one short loop per kind of field, so that the first problem found is the one named. Either way the new
+    record's instance dict is filled directly (see _new_record).
     """
+    values = _written_values(obj)
+    if values is not None:
+        state = dict(zip(FIELD_NAMES, values, strict=True))
+        state["extra"] = {}
+        state["events"] = None
+        raw_events = obj.get("events")
+        if raw_events is not None and keep_events:
+            state["events"] = tuple(_event_from(e, n) for n, e in enumerate(raw_events))
+        return _new_record(state)
     if not _REQUIRED <= obj.keys():
         raise RecordError(M_("missing field(s): {names}", names=", ".join(n for n in REQUIRED_FIELDS if n not in obj)))
     get, intern = obj.get, sys.intern
@@ -403,6 +415,99 @@ def _record_from(obj: dict, keep_events: bool) -> AttemptRecord:
         if keep_events:
             values["events"] = tuple(_event_from(e, n) for n, e in enumerate(raw_events))
     return _new_record(values)
+
+
+# ------------------------------------------------------------------ the fast path
+#
+# A class report reads 100,000 records, nearly all of them as this casebook writes them: the newest version, every
+# field and nothing else, each of its usual type. _written_values recognises such a record with a few C-level tests
+# (its keys, then the types of all its values at once) and then checks only what a type does not say (ids in lists,
+# no empty id, a known mode, numbers in the scores, the typed questions). Anything else (an older version, a missing
+# or unknown key, a wrong type) takes the field-by-field path of _record_from, which names what is wrong.
+
+FIELD_NAMES: tuple[str, ...] = tuple(name for name, _ in _FIELDS)  # the record's fields in JSON order
+_KIND_TYPES: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "text": (str,),
+    "mode": (str,),
+    "text?": (str, type(None)),
+    "number": (int, float),
+    "number?": (int, float, type(None)),
+    "ids": (list,),
+    "typed": (list,),
+    "scores": (dict,),
+    "bool": (bool,),
+}
+_WRITTEN_KEYS = (_KNOWN_KEYS, _KNOWN_KEYS - {"events"})  # as written with and without the events
+_written_get = operator.itemgetter(VERSION_KEY, *FIELD_NAMES)
+# Every combination of the types a written record's values may have (a few hundred: the optional numbers and texts).
+_WRITTEN_TYPES = frozenset(itertools.product((int,), *(_KIND_TYPES[kind] for _, kind in _FIELDS)))
+
+
+def _at(test: Callable[[str, str], bool]) -> tuple[int, ...]:
+    """Where (in _written_get's tuple: the version, then FIELD_NAMES) the fields passing ``test(name, kind)`` are."""
+    return tuple(n for n, (name, kind) in enumerate(_FIELDS, start=1) if test(name, kind))
+
+
+_ID_LISTS_AT = _at(lambda name, kind: kind == "ids")
+_SHARED_AT = _at(lambda name, kind: name in _SHARED and kind in ("text", "id", "mode"))
+_SHARED_OPTIONAL_AT = _at(lambda name, kind: name in _SHARED and kind == "text?")
+_IDS_AT = _at(lambda name, kind: kind == "id")
+_MODES_AT = _at(lambda name, kind: kind == "mode")
+_SCORES_AT = _at(lambda name, kind: kind == "scores")
+_TYPED_AT = _at(lambda name, kind: kind == "typed")
+assert set(_KIND_TYPES) == {kind for _, kind in _FIELDS}, "a new kind of field needs its types and its checks here"
+
+
+def _written_values(obj: dict) -> list | None:
+    """The checked values of a record's fields (FIELD_NAMES order, ids and shared text interned, as _record_from
+    keeps them) when ``obj`` is a record as this casebook writes it and every field is good; None otherwise (the
+    record may still be good, or bad: _record_from's field-by-field path tells)."""
+    keys = obj.keys()
+    if keys != _WRITTEN_KEYS[0] and keys != _WRITTEN_KEYS[1]:
+        return None
+    values = _written_get(obj)
+    if values[0] != RECORD_VERSION or tuple(map(type, values)) not in _WRITTEN_TYPES:
+        return None
+    out = list(values)
+    intern = sys.intern
+    try:
+        for n in _ID_LISTS_AT:
+            out[n] = tuple(map(intern, out[n]))  # intern() refuses anything but text
+    except TypeError:
+        return None
+    for n in _SHARED_AT:
+        out[n] = intern(out[n])
+    for n in _SHARED_OPTIONAL_AT:
+        if out[n] is not None:
+            out[n] = intern(out[n])
+    for n in _IDS_AT:
+        if not out[n] or out[n].isspace():
+            return None
+    for n in _MODES_AT:
+        if out[n] not in MODES:
+            return None
+    for n in _SCORES_AT:
+        if not _NUMBER_TYPES.issuperset(map(type, out[n].values())):
+            return None
+    try:
+        for n in _TYPED_AT:
+            out[n] = _typed_from(FIELD_NAMES[n - 1], out[n])
+    except RecordError:
+        return None
+    events = obj.get("events", _ABSENT)
+    if events is not _ABSENT and type(events) is not list:
+        return None
+    del out[0]
+    return out
+
+
+def record_values(record: AttemptRecord) -> tuple:
+    """A record's field values in FIELD_NAMES order (what attempt_values reads from a file)."""
+    return _record_get(record)
+
+
+_record_get = operator.attrgetter(*FIELD_NAMES)
 
 
 def _new_record(state: dict[str, Any]) -> AttemptRecord:
@@ -669,12 +774,38 @@ def read_attempts(
     Exactly one of record and problem is None; line 0 means the whole file. Never raises on bad content: a record
     from a newer casebook, bad JSON or a bad field is a problem of its line. ``events=False`` skips the events.
     """
+    if events:
+        return _read(path, AttemptRecord.from_json, AttemptRecord.from_row)
+    return _read(path, _from_json_without_events, AttemptRecord.from_row)
+
+
+def read_attempt_values(path: str | os.PathLike) -> Iterator[tuple[int, tuple | list | None, str | None]]:
+    """As read_attempts(path, events=False), with each record as its field values in FIELD_NAMES order instead of an
+    AttemptRecord (as record_values gives them): the same records, checked the same way, with the same problems,
+    for readers that make tables of them (a class report) and would only take the records apart again."""
+    return _read(path, _values_from_json, _values_from_row)
+
+
+def _from_json_without_events(obj: Any) -> AttemptRecord:
+    return AttemptRecord.from_json(obj, events=False)
+
+
+def _values_from_json(obj: Any) -> tuple | list:
+    values = _written_values(obj) if type(obj) is dict else None
+    return values if values is not None else _record_get(AttemptRecord.from_json(obj, events=False))
+
+
+def _values_from_row(row: Mapping[str, str | None]) -> tuple:
+    return _record_get(AttemptRecord.from_row(row))
+
+
+def _read(path: str | os.PathLike, from_json: Callable[[Any], Any], from_row: Callable[[Any], Any]) -> Iterator:
     path = Path(path)
     try:
         if path.suffix.lower() == ".csv":
-            yield from _read_csv(path)
+            yield from _read_csv(path, from_row)
         else:
-            yield from _read_jsonl(path, events)
+            yield from _read_jsonl(path, from_json)
     except UnicodeDecodeError as e:
         yield 0, None, M_("not a UTF-8 text file ({reason} at byte {at})", reason=e.reason, at=e.start)
     except OSError as e:
@@ -683,8 +814,8 @@ def read_attempts(
         yield 0, None, M_("not a readable CSV file ({reason})", reason=str(e))
 
 
-def _read_jsonl(path: Path, keep_events: bool) -> Iterator[tuple[int, AttemptRecord | None, str | None]]:
-    scan, from_json = _scan_json, AttemptRecord.from_json
+def _read_jsonl(path: Path, from_json: Callable[[Any], Any]) -> Iterator[tuple[int, Any, str | None]]:
+    scan = _scan_json
     with open(path, encoding="utf-8") as f:
         for number, text in enumerate(f, start=1):
             try:
@@ -704,7 +835,7 @@ def _read_jsonl(path: Path, keep_events: bool) -> Iterator[tuple[int, AttemptRec
                 yield number, None, M_("holds half a character (a lone \\ud800-\\udfff escape): not valid UTF-8 text")
                 continue
             try:
-                yield number, from_json(obj, events=keep_events), None
+                yield number, from_json(obj), None
             except RecordError as e:
                 yield number, None, e.args[0] if len(e.args) == 1 else str(e)
 
@@ -732,7 +863,7 @@ def _has_lone_surrogate(obj: Any) -> bool:
     return False
 
 
-def _read_csv(path: Path) -> Iterator[tuple[int, AttemptRecord | None, str | None]]:
+def _read_csv(path: Path, from_row: Callable[[Any], Any]) -> Iterator[tuple[int, Any, str | None]]:
     with open(path, newline="", encoding="utf-8") as f:
         reader = csv.DictReader(f)
         header = reader.fieldnames or []
@@ -750,6 +881,6 @@ def _read_csv(path: Path) -> Iterator[tuple[int, AttemptRecord | None, str | Non
                 )
                 continue
             try:
-                yield line, AttemptRecord.from_row(row), None
+                yield line, from_row(row), None
             except RecordError as e:
                 yield line, None, e.args[0] if len(e.args) == 1 else str(e)
