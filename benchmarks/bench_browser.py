@@ -3,8 +3,11 @@
 Starts its own Voila and JupyterLab (as the browser tests do), plays the DVT case and prints figures (p50 and p95 over
 CLICKS clicks); never asserts on time. Click-to-feedback is measured inside the page: from the click event on Submit to
 the DOM mutation that puts the verdict in the feedback panel (a MutationObserver), so Playwright's polling adds nothing.
-Restart is clicked between submits. It also counts the websocket frames the page receives between the click and the
-verdict (each widget update is one), to show whether the feedback waits behind other widget updates.
+Restart is clicked between submits, and each Submit waits until the page has settled (no websocket frame for
+SETTLED_MS): a student reads and chooses before submitting, so the click should not queue behind the tail of the
+Restart's ~100 widget updates (before this wait, that tail set the p95). It also counts the websocket frames the page
+receives between the click and the verdict (each widget update is one), to show whether the feedback waits behind
+other widget updates.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from browser.helpers import (  # noqa: E402 - the browser tests' helpers live un
 
 CLICKS = 40
 LOADS = 3
+SETTLED_MS = 300  # no websocket frame for this long: the page has settled before a measured click
 APP_SHOWN = "() => !!document.querySelector('.cb-app .cb-question')"
 
 WATCH_SUBMIT = """app => {
@@ -90,6 +94,15 @@ class FrameCounter:
     def _on_frame(self, _payload) -> None:
         self.count += 1
 
+    def settle(self, page, quiet_ms: int = 0) -> None:
+        """Wait until no frame has arrived for ``quiet_ms`` (default SETTLED_MS): the page's updates are done."""
+        quiet_ms = quiet_ms or SETTLED_MS
+        while True:
+            seen = self.count
+            page.wait_for_timeout(quiet_ms)  # polling a state (the frame count), not waiting for an effect
+            if self.count == seen:
+                return
+
 
 def click_to_feedback(page, book, case, frames: FrameCounter, clicks: int = CLICKS) -> tuple[list[float], list[int]]:
     """Milliseconds from the Submit click event to the verdict in the feedback panel, ``clicks`` times with Restart
@@ -105,6 +118,7 @@ def click_to_feedback(page, book, case, frames: FrameCounter, clicks: int = CLIC
     for _ in range(clicks):
         choose(app, "cb-diagnosis-1", dx)
         choose(app, "cb-next-step", step)
+        frames.settle(page)
         app.evaluate(WATCH_SUBMIT)
         before = frames.count
         app.locator(".cb-submit").click()
@@ -119,7 +133,7 @@ def click_to_feedback(page, book, case, frames: FrameCounter, clicks: int = CLIC
     return out, received
 
 
-def click_to_answer(page, case, clicks: int = CLICKS) -> list[float]:
+def click_to_answer(page, case, frames: FrameCounter, clicks: int = CLICKS) -> list[float]:
     """The floor for comparison: milliseconds from a question click to the question counter changing (one small
     kernel round trip), ``clicks`` times, with Restart whenever the case's key questions are used up."""
     from playwright.sync_api import expect
@@ -130,6 +144,7 @@ def click_to_answer(page, case, clicks: int = CLICKS) -> list[float]:
         app.locator(".cb-restart").click()
         expect(app.locator(".cb-question-counter")).to_contain_text("Questions asked: 0 of")
         for qid in case.key_questions[: clicks - len(out)]:
+            frames.settle(page)
             app.evaluate(WATCH_QUESTION, qid)
             app.locator(f".cb-q-{qid}").click()
             page.wait_for_function("() => window.__q && window.__q.t1 !== null", polling="raf", timeout=30_000)
@@ -206,7 +221,7 @@ def main() -> int:
             notebook = copy_notebook(PLAY_NOTEBOOK, scratch, name="bench-clicks.ipynb")
             open_in_lab(page, lab, notebook, done_text="Novice feedback checked:")
             lab_clicks, lab_frames = click_to_feedback(page, book, case, lab_frames_counter)
-            lab_questions = click_to_answer(page, case)
+            lab_questions = click_to_answer(page, case, lab_frames_counter)
             page.close()
         finally:
             browser.close()
