@@ -119,24 +119,19 @@ def class_tables(
 ) -> dict[str, pd.DataFrame]:
     """Every table of the class report by name (the CSV file names), problems first; condition names and question
     texts in ``lang`` (the columns keep their machine-readable names)."""
-    return dict(_class_tables(df, problems, book, lang))
-
-
-def _class_tables(
-    df: pd.DataFrame, problems: list[RecordProblem], book: Casebook | None, lang: str
-) -> Iterator[tuple[str, pd.DataFrame]]:
-    """class_tables' tables one at a time, as each is made (so that its figure can be started on at once)."""
-    yield "problems", analytics.problems_frame(problems)
-    yield "accuracy_by_case", analytics.accuracy_by_case(df)
-    yield "accuracy_by_condition", analytics.accuracy_by_condition(df, book, lang)
-    yield "confusion_matrix", analytics.confusion_matrix(df)
-    yield "missed_key_questions", analytics.missed_key_questions(df, book, lang)
-    yield "missed_red_flags", analytics.missed_red_flags(df, book, lang)
-    yield "questions_per_case", analytics.questions_per_case(df)
-    yield "next_step_safety", analytics.next_step_safety(df)
-    yield "time_on_case", analytics.time_on_case(df)
-    yield "thoroughness_by_case", analytics.thoroughness_by_case(df)
-    yield "calibration", analytics.calibration_table(df)
+    return {
+        "problems": analytics.problems_frame(problems),
+        "accuracy_by_case": analytics.accuracy_by_case(df),
+        "accuracy_by_condition": analytics.accuracy_by_condition(df, book, lang),
+        "confusion_matrix": analytics.confusion_matrix(df),
+        "missed_key_questions": analytics.missed_key_questions(df, book, lang),
+        "missed_red_flags": analytics.missed_red_flags(df, book, lang),
+        "questions_per_case": analytics.questions_per_case(df),
+        "next_step_safety": analytics.next_step_safety(df),
+        "time_on_case": analytics.time_on_case(df),
+        "thoroughness_by_case": analytics.thoroughness_by_case(df),
+        "calibration": analytics.calibration_table(df),
+    }
 
 
 def _figure_size(name: str, table: pd.DataFrame) -> tuple[float, float]:
@@ -243,48 +238,28 @@ def write_figures(
     With an ``executor`` (worker processes, see report_executor) the figures are shared with it: it starts with the
     smallest while this process draws from the largest, taking back each one no worker has started yet.
     """
-    figures = _Figures(out_dir, lang, executor)
-    for name in sorted(figures.names, key=lambda n: _figure_area(n, tables[n])):
-        figures.add(name, tables[name])
-    return figures.finish()
-
-
-class _Figures:
-    """The report's figures, drawn as their tables come (``add``) by the executor's workers, if any, and the rest, in
-    ``finish``, by this process: largest first, taking back each one no worker has started yet, until it meets the
-    figures the workers have (see write_figures)."""
-
-    def __init__(self, out_dir: Path, lang: str | Translator, executor: Executor | None):
-        self.t = as_translator(lang)
-        self.out_dir, self.executor = out_dir, executor
-        self.names = list(_figure_makers(self.t))
-        self.tables: dict[str, pd.DataFrame] = {}
-        self.futures: dict[str, Future] = {}
-
-    def add(self, name: str, table: pd.DataFrame) -> None:
-        """The table of figure ``name``: a worker may start on it at once."""
-        self.tables[name] = table
-        if self.executor is not None:
-            try:
-                self.futures[name] = self.executor.submit(draw_figure, name, table, self.out_dir, self.t.lang)
-            except (BrokenExecutor, RuntimeError):
-                self.executor = None  # no (more) help: the rest is drawn here
-
-    def finish(self) -> dict[str, Path]:
-        """Draw what no worker has started, wait for the workers; {name: PNG path} of every figure, in report order."""
-        tables, futures = self.tables, self.futures
-        for name in sorted(tables, key=lambda n: -_figure_area(n, tables[n])):
-            future = futures.get(name)
-            if future is not None and not future.cancel():
-                continue  # a worker has this figure
-            futures.pop(name, None)
-            draw_figure(name, tables[name], self.out_dir, self.t)
-        for name, future in futures.items():
-            try:
-                future.result()
-            except BrokenExecutor:  # a worker died: its figure is drawn here
-                draw_figure(name, tables[name], self.out_dir, self.t)
-        return {name: self.out_dir / f"{name}.png" for name in self.names}
+    t = as_translator(lang)
+    names = list(_figure_makers(t))
+    largest_first = sorted(names, key=lambda n: -_figure_area(n, tables[n]))
+    futures: dict[str, Future] = {}
+    if executor is not None:
+        try:
+            for name in reversed(largest_first):
+                futures[name] = executor.submit(draw_figure, name, tables[name], out_dir, t.lang)
+        except (BrokenExecutor, RuntimeError):
+            pass  # no (more) help: the rest is drawn here
+    for name in largest_first:
+        future = futures.get(name)
+        if future is not None and not future.cancel():
+            continue  # a worker has this figure
+        futures.pop(name, None)
+        draw_figure(name, tables[name], out_dir, t)
+    for name, future in futures.items():
+        try:
+            future.result()
+        except BrokenExecutor:  # a worker died: its figure is drawn here
+            draw_figure(name, tables[name], out_dir, t)
+    return {name: out_dir / f"{name}.png" for name in names}
 
 
 def _figure_area(name: str, table: pd.DataFrame) -> float:
@@ -428,14 +403,7 @@ def _build_report(
     df, problems = analytics.read_folder(folder, on_progress=count_files, executor=executor)
     out_dir.mkdir(parents=True, exist_ok=True)
     code = t.lang if t.lang in ("en", "nb", "da") else "en"  # content texts: the pseudo-language reads English
-    # Each figure is handed to the workers as soon as its table is made; this process makes the rest of the tables,
-    # writes them and draws what no worker has started.
-    figures = _Figures(out_dir, t, executor)
-    tables: dict[str, pd.DataFrame] = {}
-    for name, table in _class_tables(df, problems, book, code):
-        tables[name] = table
-        if name in figures.names:
-            figures.add(name, table)
+    tables = class_tables(df, problems, book, code)
     head = analytics.class_summary(df, problems)
     summary = ReportSummary(
         folder,
@@ -453,7 +421,7 @@ def _build_report(
         path = out_dir / f"{name}.csv"
         table.to_csv(path, index=name == "confusion_matrix")
         summary.tables[name] = path
-    summary.figures = figures.finish()
+    summary.figures = write_figures(tables, out_dir, t, executor)
     summary.index = out_dir / "index.html"
     summary.index.write_text(_index_html(summary, tables), encoding="utf-8")
     return summary
