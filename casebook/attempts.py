@@ -764,6 +764,17 @@ class RecordProblem:
 
 
 _scan_json = json.scanner.make_scanner(json.JSONDecoder())  # json.loads without its Python wrapper (same C scanner)
+try:
+    # orjson parses a hand-in's line in three quarters of the time; read_attempt_values (a class report reads 100,000
+    # lines) uses it when it is installed. It accepts only strict JSON: each line it refuses goes to the standard
+    # library's parser, which reads what orjson does not (NaN, 1e999, lone surrogates, nesting deeper than 1,024) or
+    # names what is wrong. One difference remains: orjson reads an integer beyond 64 bits as a float. No field of the
+    # table changes with it (every number column is made float there, see analytics.frame), but a record version
+    # would: a line whose version orjson did not read as an int is read again by the standard parser. So the table
+    # and the problems are the same with orjson or without (tests/test_attempts.py reads every kind of line both ways).
+    from orjson import loads as _fast_loads
+except ImportError:
+    _fast_loads = None
 
 
 def read_attempts(
@@ -783,7 +794,7 @@ def read_attempt_values(path: str | os.PathLike) -> Iterator[tuple[int, tuple | 
     """As read_attempts(path, events=False), with each record as its field values in FIELD_NAMES order instead of an
     AttemptRecord (as record_values gives them): the same records, checked the same way, with the same problems,
     for readers that make tables of them (a class report) and would only take the records apart again."""
-    return _read(path, _values_from_json, _values_from_row)
+    return _read(path, _values_from_json, _values_from_row, _fast_loads)
 
 
 def _from_json_without_events(obj: Any) -> AttemptRecord:
@@ -799,13 +810,18 @@ def _values_from_row(row: Mapping[str, str | None]) -> tuple:
     return _record_get(AttemptRecord.from_row(row))
 
 
-def _read(path: str | os.PathLike, from_json: Callable[[Any], Any], from_row: Callable[[Any], Any]) -> Iterator:
+def _read(
+    path: str | os.PathLike,
+    from_json: Callable[[Any], Any],
+    from_row: Callable[[Any], Any],
+    fast: Callable[[str], Any] | None = None,
+) -> Iterator:
     path = Path(path)
     try:
         if path.suffix.lower() == ".csv":
             yield from _read_csv(path, from_row)
         else:
-            yield from _read_jsonl(path, from_json)
+            yield from _read_jsonl(path, from_json, fast)
     except UnicodeDecodeError as e:
         yield 0, None, M_("not a UTF-8 text file ({reason} at byte {at})", reason=e.reason, at=e.start)
     except OSError as e:
@@ -814,14 +830,28 @@ def _read(path: str | os.PathLike, from_json: Callable[[Any], Any], from_row: Ca
         yield 0, None, M_("not a readable CSV file ({reason})", reason=str(e))
 
 
-def _read_jsonl(path: Path, from_json: Callable[[Any], Any]) -> Iterator[tuple[int, Any, str | None]]:
+def _read_jsonl(
+    path: Path, from_json: Callable[[Any], Any], fast: Callable[[str], Any] | None = None
+) -> Iterator[tuple[int, Any, str | None]]:
+    """(line number, from_json(the line's JSON value), None) or (line number, None, the problem) for each line but the
+    blank ones; ``fast``: a strict JSON parser tried first (orjson, see _fast_loads)."""
     scan = _scan_json
     with open(path, encoding="utf-8") as f:
         for number, text in enumerate(f, start=1):
-            try:
-                obj, end = scan(text, 0)
-            except (StopIteration, ValueError, RecursionError):
-                obj, end = _ABSENT, 0
+            obj, end = _ABSENT, 0
+            if fast is not None:
+                try:
+                    obj, end = fast(text), len(text)
+                except ValueError:  # orjson.JSONDecodeError: the standard parser reads it, or says what is wrong
+                    pass
+                else:  # a version beyond 64 bits, read as a float: read as the standard parser reads it
+                    if type(obj) is dict and type(obj.get(VERSION_KEY, 1)) is not int:
+                        obj = _ABSENT
+            if obj is _ABSENT:
+                try:
+                    obj, end = scan(text, 0)
+                except (StopIteration, ValueError, RecursionError):
+                    obj, end = _ABSENT, 0
             if obj is _ABSENT or (end != len(text) and not text[end:].isspace()):
                 text = text.strip()
                 if not text:

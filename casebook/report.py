@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import signal
 import sys
@@ -377,8 +378,26 @@ def build_report(
     per spare processor where that is safe, see report_workers; 0: none); what is written is the same either way.
     Raises FileNotFoundError when ``folder`` does not exist.
     """
-    with report_executor(workers) as executor:
+    with cycle_collection_paused(), report_executor(workers) as executor:
         return _build_report(Path(folder), Path(out_dir), book, on_progress, lang, executor)
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Python's collector of reference cycles paused while a report is made (and in the workers it forks meanwhile).
+
+    Reading 100,000 attempts and drawing the figures make millions of objects that reference counting frees, so a
+    collection, which starts every few hundred new objects and walks whatever lives, finds almost nothing: it cost a
+    tenth of a report's time (7.0 against 6.0 s over 100,000 attempts). What cycles a report leaves (its figures) are
+    collected once the collector runs again.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _build_report(

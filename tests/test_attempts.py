@@ -429,3 +429,110 @@ def test_any_value_in_any_field_reads_or_is_a_problem_and_good_records_survive_b
         attempts.write_csv(out, [record])
         row = next(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
         assert AttemptRecord.from_row(row).attempt_id == record.attempt_id
+
+
+# ------------------------------------------------------------------ orjson and the standard parser read the same
+
+
+def _values_and_problems(path: Path, fast) -> list[tuple]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(attempts, "_fast_loads", fast)
+        return list(attempts.read_attempt_values(path))
+
+
+def _table_and_problems(folder: Path, fast):
+    from casebook import analytics
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(attempts, "_fast_loads", fast)
+        return analytics.read_folder(folder)
+
+
+def test_orjson_is_installed_and_reads_the_class_reports_lines(tmp_path, monkeypatch):
+    """orjson is a dependency (pyproject.toml, the lock): the class report's reader tries it on every line."""
+    assert attempts._fast_loads is not None
+    seen: list[str] = []
+    original = attempts._fast_loads
+
+    def counting(text):
+        seen.append(text)
+        return original(text)
+
+    monkeypatch.setattr(attempts, "_fast_loads", counting)
+    path = write_jsonl(tmp_path / "a.jsonl", [attempt_json(1), attempt_json(2)])
+    assert [problem for _, _, problem in attempts.read_attempt_values(path)] == [None, None]
+    assert len(seen) == 2
+
+
+HARD_LINES = [
+    "NaN",
+    '{"attempt_id": NaN}',
+    "[1e999]",
+    '"\\ud800"',
+    "[" * 1100 + "]" * 1100,
+    '{"a": "tab\there"}',
+    "\ufeff" + json.dumps(attempt_json(30)),
+    json.dumps(attempt_json(31)) + "\x0c",
+    json.dumps(attempt_json(32)) + " trailing",
+    "1" * 5000,
+    "",
+    "   ",
+]
+BIG = 10**25  # beyond 64 bits: orjson reads it as a float, the standard parser as an int
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {},
+        {"confidence": BIG},
+        {"confidence": -BIG},
+        {"seconds": BIG},
+        {"started_at": BIG},
+        {"scores": {"thoroughness": BIG}},
+        {"record_version": BIG},
+        {"record_version": -BIG},
+        {"asked": ["q_onset", BIG]},
+        {"attempt_id": BIG},
+        {"homework": BIG},
+        {"events": [{"kind": "start", "at": BIG}]},
+        {"events": [{"kind": "start", "at": 1e308, "item": "😀"}]},
+        {"typed": [{"text": "hi", "status": "clear", "question": BIG, "choices": []}]},
+    ],
+    ids=lambda c: ",".join(c) or "as-written",
+)
+def test_orjson_and_the_standard_parser_give_the_same_table_and_problems(tmp_path, change):
+    """Every kind of line (hard JSON, integers beyond 64 bits in every kind of field, a version beyond them) reads
+    into the same attempts table with the same problems, with orjson or with the standard library alone."""
+    folder = tmp_path / "hand-ins"
+    line = {**NEWEST_LINE, "attempt_id": "changed", **change}
+    write_jsonl(folder / "a.jsonl", [attempt_json(1), line, *HARD_LINES, attempt_json(2)])
+    fast_df, fast_problems = _table_and_problems(folder, attempts._fast_loads)
+    plain_df, plain_problems = _table_and_problems(folder, None)
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(fast_df, plain_df)
+    assert fast_problems == plain_problems
+    # Every hard line is a problem but the blank ones (skipped) and the one ending in a form feed (white space).
+    form_feed = 3 + HARD_LINES.index(json.dumps(attempt_json(31)) + "\x0c")
+    expected = [n for n, text in enumerate(HARD_LINES, start=3) if text.strip() and n != form_feed]
+    assert [p.line for p in fast_problems if p.line != 2] == expected  # line 2: the changed record
+    if not change:
+        assert _values_and_problems(folder / "a.jsonl", attempts._fast_loads) == _values_and_problems(
+            folder / "a.jsonl", None
+        )
+
+
+@FAST
+@given(key=st.sampled_from(sorted(NEWEST_LINE)), value=json_values | st.integers())
+def test_any_value_in_any_field_reads_the_same_with_orjson_and_without(tmp_path, key, value):
+    """Whatever a field holds, orjson and the standard parser give the same table row or the same problem."""
+    folder = tmp_path / "fuzz"
+    folder.mkdir(exist_ok=True)
+    write_jsonl(folder / "a.jsonl", [{**NEWEST_LINE, key: value}])
+    import pandas as pd
+
+    fast_df, fast_problems = _table_and_problems(folder, attempts._fast_loads)
+    plain_df, plain_problems = _table_and_problems(folder, None)
+    pd.testing.assert_frame_equal(fast_df, plain_df)
+    assert fast_problems == plain_problems

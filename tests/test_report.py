@@ -217,3 +217,19 @@ def test_cli_report_reads_a_version_1_hand_in_in_full(tmp_path, capsys, name):
     with open(tmp_path / "out" / "time_on_case.csv", newline="", encoding="utf-8") as f:
         minutes = {row["case_id"]: float(row["max_minutes"]) for row in csv.DictReader(f)}
     assert minutes == {c: round(max(r["seconds"] for r in lines if r["case_id"] == c) / 60, 1) for c in minutes}
+
+
+def test_a_time_beyond_the_calendar_is_no_time_and_the_report_is_written(tmp_path):
+    """A hand-in whose start or submit time is far beyond what a date can hold (1e25 s) is read with no time there;
+    the report is written (it stopped with an OutOfBoundsDatetime error)."""
+    folder = tmp_path / "hand-ins"
+    write_jsonl(
+        folder / "a.jsonl",
+        [attempt_json(1), {**attempt_json(2), "started_at": 1e25}, {**attempt_json(3), "submitted_at": -(10**30)}],
+    )
+    df, problems = analytics.read_folder(folder)
+    assert problems == [] and len(df) == 3
+    assert df["started_at"].isna().tolist() == [False, True, False]
+    assert df["submitted_at"].isna().tolist() == [False, False, True]
+    summary = report.build_report(folder, tmp_path / "out", on_progress=lambda d, n: None, workers=0)
+    assert summary.attempts == 3 and summary.index.is_file()

@@ -3,6 +3,7 @@ same report as without, whatever the executor does (takes some of the work, all 
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import pickle
@@ -354,3 +355,128 @@ def test_report_workers_leaves_one_processor_to_the_report(monkeypatch):
     assert report.report_workers() == 0
     with report.report_executor() as executor:
         assert executor is None
+
+
+def test_a_worker_hands_its_chunk_over_through_a_file_that_is_then_removed(mixed_folder, tmp_path):
+    """What a worker read comes back through a file in the handover folder (not the executor's pipe, which a busy
+    reader drains slowly); taking it gives the same reads and removes the file."""
+    files, handover = analytics.attempt_files(mixed_folder), tmp_path / "handover"
+    handover.mkdir()
+    handed = analytics._read_files_into(mixed_folder, files, str(handover))
+    assert isinstance(handed, str) and Path(handed).parent == handover and Path(handed).stat().st_size > 0
+    assert analytics._take_reads(handed) == analytics._read_files(mixed_folder, files)
+    assert list(handover.iterdir()) == []
+
+
+def test_a_chunk_that_cannot_be_handed_over_by_file_comes_back_directly(mixed_folder, monkeypatch, tmp_path):
+    """No room for the handover file (a full disk, a folder gone): the reads come back as they are, none left behind."""
+    files, handover = analytics.attempt_files(mixed_folder), tmp_path / "handover"
+    handover.mkdir()
+    expected = analytics._read_files(mixed_folder, files)
+    assert analytics._read_files_into(mixed_folder, files, str(tmp_path / "gone")) == expected
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(analytics.pickle, "dump", full_disk)
+    assert analytics._read_files_into(mixed_folder, files, str(handover)) == expected
+    assert list(handover.iterdir()) == []
+
+
+@pytest.mark.parametrize("damage", ["removed", "cut short", "emptied"])
+def test_read_folder_reads_a_chunk_itself_when_its_handover_file_is_gone(mixed_folder, shared, monkeypatch, damage):
+    """A handover file that cannot be read back (removed by a tmp cleaner meanwhile, or damaged): that chunk is read
+    here."""
+    original = analytics._read_files_into
+
+    def lost(root, paths, folder):
+        handed = original(root, paths, folder)
+        if isinstance(handed, str):
+            path = Path(handed)
+            if damage == "removed":
+                path.unlink()
+            else:
+                data = path.read_bytes()
+                path.write_bytes(data[: len(data) // 2] if damage == "cut short" else b"")
+        return handed
+
+    monkeypatch.setattr(analytics, "_read_files_into", lost)
+    executor = ScriptedExecutor()
+    _assert_same_read(mixed_folder, executor)
+    assert executor.ran > 1
+
+
+def test_a_report_leaves_no_handover_folder_behind(small_folder, shared, one_worker, monkeypatch, tmp_path):
+    """The handover folder lives in the temporary folder only while a report reads, with a real worker process."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(analytics.tempfile, "tempdir", str(scratch))
+    seen: list[tuple[str, bool]] = []
+    original = analytics._read_shared_via
+
+    def watched(*args):
+        handover = args[-1]
+        seen.append((handover, Path(handover).is_dir()))
+        return original(*args)
+
+    monkeypatch.setattr(analytics, "_read_shared_via", watched)
+    with report.report_executor(1) as executor:
+        _assert_same_read(small_folder, executor)
+    assert len(seen) == 1 and Path(seen[0][0]).parent == scratch and seen[0][1]
+    assert list(scratch.iterdir()) == []
+
+
+def test_the_cycle_collector_is_paused_while_a_report_is_made_and_restored_after(small_folder, monkeypatch, tmp_path):
+    """Paused while the report reads and draws (the collector would walk 100,000 attempts' objects for nothing), on
+    again after it, also when the report fails; left off when it was off before."""
+    seen: list[bool] = []
+    original = report.class_tables
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(report, "class_tables", watched)
+    assert gc.isenabled()
+    report.build_report(small_folder, tmp_path / "out", BOOK, on_progress=lambda d, n: None, workers=0)
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(FileNotFoundError):
+        report.build_report(tmp_path / "no-such-folder", tmp_path / "out2", BOOK, workers=0)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        report.build_report(small_folder, tmp_path / "out3", BOOK, on_progress=lambda d, n: None, workers=0)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [1, 2, 3],
+        [1.5, 2],
+        [1, None],
+        [None, None],
+        [True, False],
+        [True, 1],
+        [1.0, None, 2],
+        [float("nan"), 1],
+        [2**70, 1],
+        [2**70, None],
+        [2**70, 1.5],
+        [2**63, None],
+        [-(2**63), 2**63 - 1],
+        [2**63],
+        ["a", 1],
+        ["a", "b"],
+        [("q_onset",), ()],
+        [],
+    ],
+)
+def test_a_column_is_typed_as_pandas_would_type_it(values):
+    """The attempts table's columns are made into arrays without pandas' inference, with the same dtype and values
+    pandas infers from the list."""
+    made, inferred = pd.Series(analytics._column_array(list(values))), pd.Series(list(values))
+    assert made.dtype == inferred.dtype
+    pd.testing.assert_series_equal(made, inferred)
