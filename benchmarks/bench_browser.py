@@ -5,9 +5,10 @@ CLICKS clicks); never asserts on time. Click-to-feedback is measured inside the 
 the DOM mutation that puts the verdict in the feedback panel (a MutationObserver), so Playwright's polling adds nothing.
 Restart is clicked between submits, and each Submit waits until the page has settled (no websocket frame for
 SETTLED_MS): a student reads and chooses before submitting, so the click should not queue behind the tail of the
-Restart's ~100 widget updates (before this wait, that tail set the p95). It also counts the websocket frames the page
+Restart's widget updates (before this wait, that tail set the p95). It also counts the websocket frames the page
 receives between the click and the verdict (each widget update is one), to show whether the feedback waits behind
-other widget updates.
+other widget updates: in JupyterLab it did, behind the 99 a Submit sent while it disabled every question, examination
+and investigation button one by one (p50 44 / p95 61 ms); hiding the lists instead takes 15 updates (30 / 35 ms).
 """
 
 from __future__ import annotations

@@ -60,6 +60,7 @@ STYLE = """
 .cb-info { border-color: #1f5fa8; } .cb-info .cb-level { color: #1f5fa8; }
 .cb-source { font-size: 0.85em; color: #444; }
 .cb-disclaimer { font-size: 0.85em; color: #444; }
+.cb-closed-note { border-left: 4px solid #767676; padding: 0.2em 0.6em; color: #333; font-style: italic; }
 .cb-log { color: #b3261e; }
 .cb-log details { color: #222; margin-top: 0.3em; }
 .cb-log pre { white-space: pre-wrap; font-size: 0.85em; max-height: 16em; overflow: auto; }

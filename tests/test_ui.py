@@ -16,6 +16,8 @@ import casebook
 from casebook.render import text_html
 from casebook.session import CaseSession
 from casebook.ui import AliasView, CaseApp, CasePicker, CompareView, ExportView, StartPage
+from casebook.ui import exam_view as exam_module
+from casebook.ui import history_view as history_module
 from casebook.ui.seminar_view import SeminarView
 
 BOOK = casebook.load()
@@ -99,20 +101,38 @@ def test_submit_without_choices_shows_a_hint_not_an_error():
     assert app.log.lines == []
 
 
-def test_a_played_case_shows_feedback_and_locks_the_controls():
-    """After Submit the panel shows every feedback item's title and the controls are disabled; Restart clears it."""
+def test_a_played_case_shows_feedback_and_closes_the_controls():
+    """After Submit the panel shows every feedback item's title, Submit is disabled and the question, examination and
+    investigation buttons are hidden with a note in their place (what they revealed stays); Restart opens it all."""
     app = CaseApp(BOOK, CASE_ID)
-    app.history.buttons[CASE.key_questions[0]].click()
+    qid, exam_id = CASE.key_questions[0], next(iter(BOOK.bank.examinations))
+    app.history.buttons[qid].click()
+    app.exam.exam_buttons[exam_id].click()
     play_right(app)
     shown = " ".join(app.feedback.text.split())
     assert [i.title for i in app.session.feedback.items if " ".join(i.title.split()) not in shown] == []
     assert app.session.feedback.verdict == "correct"
-    assert app.decision.submit.disabled and all(b.disabled for b in app.history.buttons.values())
-    assert all(b.disabled for b in app.exam.exam_buttons.values())
+    assert app.decision.submit.disabled
+    assert app.history.menu.layout.display == "none"
+    assert [grid.layout.display for grid in app.exam.grids] == ["none", "none"]
+    assert all(
+        b in grid.children
+        for grid, bs in zip(app.exam.grids, (app.exam.exam_buttons, app.exam.investigation_buttons), strict=True)
+        for b in bs.values()
+    )
+    assert history_module.CLOSED in shown_text(app.history.counter.value)
+    assert exam_module.CLOSED in shown_text(app.exam.findings.value)
+    assert " ".join(CASE.answers[qid].text.en.split()) in shown_text(app.history.transcript.value)
+    assert " ".join(app.session.finding_text(exam_id).split()) in shown_text(app.exam.findings.value)
+    asked = list(app.session.asked)
+    app.history.buttons[CASE.key_questions[-1]].click()  # a click that reaches a hidden button changes nothing
+    assert app.session.asked == asked and app.session.submitted
     app.restart_button.click()
     assert "Feedback appears here after you submit." in app.feedback.text
     assert not app.decision.submit.disabled and app.decision.ranks[0].value == ""
-    assert not any(b.disabled for b in app.history.buttons.values())
+    assert app.history.menu.layout.display is None and [g.layout.display for g in app.exam.grids] == [None, None]
+    assert history_module.CLOSED not in shown_text(app.history.counter.value)
+    assert exam_module.CLOSED not in shown_text(app.exam.findings.value)
     assert [q for q, b in app.history.buttons.items() if "cb-asked" in b._dom_classes] == []
 
 

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from ..render import heading_html, transcript_html
+from ..i18n import N_
+from ..render import heading_html, message_html, transcript_html
 from ..session import CaseSession, Event
 from .lifecycle import close_widgets
 from .log_view import ErrorLog
 
 FOLLOWS = frozenset({"examine", "investigate", "submit", "restart"})  # session events that change this view
+# Shown in place of the buttons once the case is submitted.
+CLOSED = N_(
+    "Submitted: examination and investigations are closed, and what they showed stays below. Press Restart case to "
+    "examine again."
+)
 
 
 class ExamView:
@@ -23,7 +29,6 @@ class ExamView:
         self.exam_buttons: dict[str, w.Button] = {}
         self.investigation_buttons: dict[str, w.Button] = {}
         self._done: set[str] = set()
-        self._locked = False
         for table, buttons, kind, action, where in (
             (bank.examinations, self.exam_buttons, "exam", self._on_exam_clicked, t.pgettext("while", "examining")),
             (
@@ -52,13 +57,14 @@ class ExamView:
         def grid(buttons: dict[str, w.Button]) -> w.VBox:
             return w.VBox(list(buttons.values()), layout=w.Layout(align_items="flex-start"))
 
+        self.grids = (grid(self.exam_buttons), grid(self.investigation_buttons))
         self.widget = w.VBox(
             [
                 w.HTML(heading_html(t("2. Examine"), 3, lang=t)),
-                grid(self.exam_buttons),
+                self.grids[0],
                 self.findings,
                 w.HTML(heading_html(t("3. Investigations (if you need them)"), 3, lang=t)),
-                grid(self.investigation_buttons),
+                self.grids[1],
                 self.results,
             ]
         )
@@ -78,7 +84,8 @@ class ExamView:
             self.render()
 
     def render(self) -> None:
-        """Mark what was done, lock the buttons once submitted, list findings and results (changed buttons only)."""
+        """Mark what was done (changed buttons only), list findings and results; once submitted, hide the buttons (two
+        widget updates, where disabling them one by one sent one each) and say why in their place."""
         s, bank = self.session, self.session.book.bank
         buttons = {**self.exam_buttons, **self.investigation_buttons}
         done = set(s.examined) | set(s.investigated)
@@ -91,12 +98,11 @@ class ExamView:
                 b.remove_class("cb-asked")
                 b.icon = ""
         self._done = done
-        if s.submitted != self._locked:
-            self._locked = s.submitted
-            for b in buttons.values():
-                b.disabled = s.submitted
+        for grid in self.grids:
+            grid.layout.display = "none" if s.submitted else None
         t = self.t
-        self.findings.value = transcript_html(
+        closed = message_html(t(CLOSED), css_class="cb-closed-note", lang=t) if s.submitted else ""
+        self.findings.value = closed + transcript_html(
             [(bank.examinations[e].text.get(s.lang), s.finding_text(e)) for e in s.examined],
             t("Examination findings"),
             t("Nothing examined yet."),

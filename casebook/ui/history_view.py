@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from ..i18n import error_message, translator
+from ..i18n import N_, error_message, translator
 from ..render import heading_html, lang_attr, message_html, text_html, transcript_html
 from ..session import CaseSession, Event, SessionError
 from .lifecycle import close_widgets
 from .log_view import ErrorLog
 
 FOLLOWS = frozenset({"ask", "typed", "menu", "submit", "restart"})  # session events that change what this view shows
+# Shown in place of the question list once the case is submitted.
+CLOSED = N_(
+    "Submitted: the questions are closed, and the patient's answers stay below. Press Restart case to take the "
+    "history again."
+)
 WIDE = {"description_width": "initial"}
 
 
@@ -31,7 +36,6 @@ class HistoryView:
         self.t = t = translator(session.lang)
         self.buttons: dict[str, w.Button] = {}
         self._asked: set[str] = set()
-        self._locked = False
         self.counter = w.HTML()
         self.counter.add_class("cb-question-counter")
         self.transcript = w.HTML()
@@ -123,8 +127,8 @@ class HistoryView:
             self.render()
 
     def render(self) -> None:
-        """Mark asked questions, lock the buttons once submitted, update the counter and the transcript; in recall
-        mode show the question list only once opened, and lock the question box once submitted.
+        """Mark asked questions, close the question list once submitted, update the counter and the transcript; in
+        recall mode show the question list only once opened, and lock the question box once submitted.
 
         Only buttons whose state changed are touched, so a click sends a handful of widget updates, not one per button.
         """
@@ -141,22 +145,21 @@ class HistoryView:
                 b.icon = ""
                 b.tooltip = self.t("Ask: {question}").format(question=b.description)
         self._asked = asked
-        if s.submitted != self._locked:
-            self._locked = s.submitted
-            for b in self.buttons.values():
-                b.disabled = s.submitted
         t = self.t
         counter = t("<b>Questions asked:</b> {n} of {total}").format(n=len(s.asked), total=len(self.buttons))
         if self.recall:
             counter = t("{asked} · found unaided: {n}").format(asked=counter, n=len(s.asked_unaided))
             self._render_recall()
-        self.counter.value = f"<span{lang_attr(t)}>{counter}</span>"
+        # Once submitted the question list is closed: hidden (one widget update, where disabling its buttons one by one
+        # sent one each, and held the feedback back in JupyterLab), and a note in its place.
+        self.menu.layout.display = "none" if s.submitted or (self.recall and not s.menu_open) else None
+        closed = message_html(t(CLOSED), css_class="cb-closed-note", lang=t) if s.submitted else ""
+        self.counter.value = f"<span{lang_attr(t)}>{counter}</span>{closed}"
         self.transcript.value = transcript_html(s.transcript(), lang=t)
 
     def _render_recall(self) -> None:
         s = self.session
         shown = s.menu_open
-        self.menu.layout.display = None if shown else "none"
         self.show_menu.layout.display = "none" if shown else None
         self.show_menu.disabled = s.submitted
         self.menu_note.value = (

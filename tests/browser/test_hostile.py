@@ -117,6 +117,12 @@ def play_hostile(page, shots, start) -> None:
     app = start.locator(".cb-app").first
     expect(app.locator(".cb-complaint")).to_contain_text(case.presenting_complaint.en, use_inner_text=True)
     shots("hostile-case-shown")
+    # The question list (topic titles, questions) is on screen until Submit closes it: its bank text is checked here.
+    expect(app.locator(".cb-topic-title").first).to_be_visible()
+    listed = " ".join(app.inner_text().split())
+    bank_texts = [t.title.en for t in book.bank.topics] + [book.bank.questions[q].text.en for q in case.key_questions]
+    for literal in bank_texts:
+        assert " ".join(literal.split()) in listed, f"bank text not shown as literal text: {literal[:80]!r}"
     app.locator(".cb-reasoning textarea").fill(HOSTILE_REASONING)
     play_expert_by_clicking(app, book, case, shots)
     check_case_page(
@@ -124,14 +130,19 @@ def play_hostile(page, shots, start) -> None:
     )
     app.locator(".cb-feedback-panel").scroll_into_view_if_needed()
     shots("hostile-feedback")
+    # Submit closed the question, examination and investigation lists, and says so where they were.
+    expect(app.locator(".cb-question-list")).to_be_hidden()
+    expect(app.locator("button.cb-exam").first).to_be_hidden()
+    expect(app.locator("button.cb-investigation").first).to_be_hidden()
+    expect(app.locator(".cb-closed-note")).to_have_count(2)
 
     shown = " ".join(app.inner_text().split())
     for literal in (*PAYLOADS, RTL_TEXT, EMOJI_TEXT, " ".join(case.teaching_points[1].en.split())):
         assert literal in shown, f"not shown as literal text: {literal[:80]!r}"
     assert f"You wrote: “{HOSTILE_REASONING}”" in shown, "the student's typed reasoning is not echoed as literal text"
-    bank_texts = [t.title.en for t in book.bank.topics] + [book.bank.questions[q].text.en for q in case.key_questions]
-    for literal in bank_texts:
-        assert " ".join(literal.split()) in shown, f"bank text not shown as literal text: {literal[:80]!r}"
+    for qid in case.key_questions:  # asked by play_expert_by_clicking: in the transcript after Submit
+        text = " ".join(book.bank.questions[qid].text.en.split())
+        assert text in shown, f"bank text not shown as literal text: {text[:80]!r}"
 
     seminar = page.locator(".cb-seminar").first
     progress = seminar.locator(".cb-seminar-progress")
