@@ -81,13 +81,12 @@ class ReportSummary:
 
     def __str__(self) -> str:
         t = translator_for(self.lang)
-        n = t.ngettext
         lines = [
             t("Read {attempts} by {students} on {cases} from {files} in {folder}.").format(
-                attempts=n("{n} attempt", "{n} attempts", self.attempts).format(n=self.attempts),
-                students=n("{n} student", "{n} students", self.students).format(n=self.students),
-                cases=n("{n} case", "{n} cases", self.cases).format(n=self.cases),
-                files=n("{n} file", "{n} files", self.files).format(n=self.files),
+                attempts=t.ngettext("{n} attempt", "{n} attempts", self.attempts).format(n=self.attempts),
+                students=t.ngettext("{n} student", "{n} students", self.students).format(n=self.students),
+                cases=t.ngettext("{n} case", "{n} cases", self.cases).format(n=self.cases),
+                files=t.ngettext("{n} file", "{n} files", self.files).format(n=self.files),
                 folder=self.folder,
             ),
             t("Right leading diagnosis: {share} of attempts.").format(share=format_percent(100 * self.accuracy, t, 1))
@@ -97,17 +96,21 @@ class ReportSummary:
         if self.problems:
             files = len({p.file for p in self.problems})
             lines.append(
-                t("{problems} in {files} were skipped (listed in problems.csv).").format(
-                    problems=n("{n} problem", "{n} problems", len(self.problems)).format(n=len(self.problems)),
-                    files=n("{n} file", "{n} files", files).format(n=files),
+                t.ngettext(
+                    "{problems} in {files} was skipped (listed in problems.csv).",
+                    "{problems} in {files} were skipped (listed in problems.csv).",
+                    len(self.problems),
+                ).format(
+                    problems=t.ngettext("{n} problem", "{n} problems", len(self.problems)).format(n=len(self.problems)),
+                    files=t.ngettext("{n} file", "{n} files", files).format(n=files),
                 )
             )
         if self.attempts and self.calibration:
             lines.append(self.calibration)
         lines.append(
             t("Wrote {tables} and {figures} to {folder}; open {index}.").format(
-                tables=n("{n} table", "{n} tables", len(self.tables)).format(n=len(self.tables)),
-                figures=n("{n} figure", "{n} figures", len(self.figures)).format(n=len(self.figures)),
+                tables=t.ngettext("{n} table", "{n} tables", len(self.tables)).format(n=len(self.tables)),
+                figures=t.ngettext("{n} figure", "{n} figures", len(self.figures)).format(n=len(self.figures)),
                 folder=self.out_dir,
                 index=self.index,
             )

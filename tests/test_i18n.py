@@ -520,3 +520,36 @@ def test_casebook_export_and_import_speak_the_language_asked_for(tmp_path, capsy
         )
     )
     assert capsys.readouterr().out.strip() == t("{name}: {counts}").format(name=out, counts=counts)
+
+
+def test_no_module_calls_a_translator_method_under_another_name():
+    """``n = t.ngettext`` hides every string passed to ``n(...)`` from the catalogue tool (tools/i18n_catalogues.py
+    extracts calls by the name called): the class report's and the dashboard's counts stayed English in nb and da."""
+    import ast
+
+    methods = {"gettext", "ngettext", "pgettext", "npgettext"}
+    aliases = []
+    for path in sorted((Path(casebook.__file__).parent).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Attribute) and node.value.attr in methods:
+                aliases.append(f"{path.name}:{node.lineno}: {ast.unparse(node)}")
+    assert aliases == []
+
+
+@pytest.mark.parametrize("lang", ["nb", "da"])
+def test_the_class_reports_and_dashboards_counts_are_translated(lang):
+    """Every count in the report's summary and the dashboard's overview comes from the catalogue (one and many)."""
+    from casebook.attempts import RecordProblem
+    from casebook.report import ReportSummary
+    from casebook.ui.note_view import class_overview
+
+    # English words only ("student" and "problem" are nb and da words too)
+    english = re.compile(r"\b(students|files?|tables?|figures?|problems|unsafe|was|were|skipped)\b")
+    for n in (1, 2):
+        problems = [RecordProblem(f"{k}.jsonl", 2, "x") for k in range(n)]
+        summary = ReportSummary(Path("f"), Path("o"), n, n, n, n, 0.5, problems, lang=lang)
+        summary.tables = {f"t{k}": Path(f"t{k}.csv") for k in range(n)}
+        summary.figures = {f"t{k}": Path(f"t{k}.png") for k in range(n)}
+        overview = {"attempts": n, "students": n, "cases": n, "accuracy": 0.5, "unsafe_steps": n, "problems": n}
+        shown = [str(summary), *class_overview({**overview, "files_with_problems": n}, "folder", lang)]
+        assert [english.findall(text.replace("problems.csv", "")) for text in shown] == [[]] * len(shown)

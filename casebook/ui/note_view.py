@@ -81,19 +81,18 @@ def class_overview(summary: dict, where: str, lang: str | Translator | None = No
     """The class dashboard's first lines in ``lang``: what was read (from ``analytics.class_summary``) and what was
     skipped. ``where``: the hand-in folder, or ``DEMO_CLASS`` for the made-up class (translated)."""
     t = translator_for(lang)
-    n = t.ngettext
     attempts, students, cases = summary["attempts"], summary["students"], summary["cases"]
     unsafe, problems, files = summary["unsafe_steps"], summary["problems"], summary["files_with_problems"]
     read = t("{where}: {attempts} by {students} on {cases}; right leading diagnosis in {share}; {unsafe}.").format(
         where=t(where),
-        attempts=n("{n} attempt", "{n} attempts", attempts).format(n=attempts),
-        students=n("{n} student", "{n} students", students).format(n=students),
-        cases=n("{n} case", "{n} cases", cases).format(n=cases),
+        attempts=t.ngettext("{n} attempt", "{n} attempts", attempts).format(n=attempts),
+        students=t.ngettext("{n} student", "{n} students", students).format(n=students),
+        cases=t.ngettext("{n} case", "{n} cases", cases).format(n=cases),
         share=format_percent(100 * summary["accuracy"], t, 1),
-        unsafe=n("{n} unsafe next step", "{n} unsafe next steps", unsafe).format(n=unsafe),
+        unsafe=t.ngettext("{n} unsafe next step", "{n} unsafe next steps", unsafe).format(n=unsafe),
     )
     skipped = t("Skipped: {problems} in {files} (listed below).").format(
-        problems=n("{n} problem", "{n} problems", problems).format(n=problems),
-        files=n("{n} file", "{n} files", files).format(n=files),
+        problems=t.ngettext("{n} problem", "{n} problems", problems).format(n=problems),
+        files=t.ngettext("{n} file", "{n} files", files).format(n=files),
     )
     return [read, skipped]
