@@ -348,7 +348,8 @@ def read_folder(
     merged = _Merge()
     sizes = _sizes(files) if executor is not None and len(files) > 1 else []
     if sizes and sum(sizes) >= SHARED_READ_MIN_BYTES:
-        _read_shared(root, _chunks(files, sizes, SHARED_CHUNKS), executor, merged, on_progress)
+        with tempfile.TemporaryDirectory(prefix="casebook-report-", ignore_cleanup_errors=True) as handover:
+            _read_shared(root, _chunks(files, sizes, SHARED_CHUNKS), executor, merged, on_progress, handover)
     else:
         for done, path in enumerate(files, start=1):
             merged.add(_read_file(root, path))
@@ -388,26 +389,15 @@ def _read_shared(
     executor: Executor,
     merged: _Merge,
     on_progress: Callable[[int, int], None] | None,
+    handover: str,
 ) -> None:
-    """Read the files of ``chunks`` into ``merged`` with the executor's help, merged in file order.
+    """Read the files of ``chunks`` into ``merged`` with the executor's help, merged in file order; the workers hand
+    their chunks over through files in the folder ``handover`` (see _read_files_into).
 
     The executor takes chunks from the end of the list while this process reads from the front, taking back each
     chunk no worker has started yet, so the two meet wherever the machine's load puts them; this process also merges
     (and so stays the one that counts repeats and reports problems in file order).
     """
-    with tempfile.TemporaryDirectory(prefix="casebook-report-", ignore_cleanup_errors=True) as handover:
-        _read_shared_via(root, chunks, executor, merged, on_progress, handover)
-
-
-def _read_shared_via(
-    root: Path,
-    chunks: list[list[Path]],
-    executor: Executor,
-    merged: _Merge,
-    on_progress: Callable[[int, int], None] | None,
-    handover: str,
-) -> None:
-    """_read_shared, the workers handing their chunks over through files in the folder ``handover``."""
     total = sum(map(len, chunks))
     futures: list[Future | None] = [None] * len(chunks)
     try:

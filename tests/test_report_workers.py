@@ -412,14 +412,14 @@ def test_a_report_leaves_no_handover_folder_behind(small_folder, shared, one_wor
     scratch.mkdir()
     monkeypatch.setattr(analytics.tempfile, "tempdir", str(scratch))
     seen: list[tuple[str, bool]] = []
-    original = analytics._read_shared_via
+    original = analytics._read_shared
 
     def watched(*args):
         handover = args[-1]
         seen.append((handover, Path(handover).is_dir()))
         return original(*args)
 
-    monkeypatch.setattr(analytics, "_read_shared_via", watched)
+    monkeypatch.setattr(analytics, "_read_shared", watched)
     with report.report_executor(1) as executor:
         _assert_same_read(small_folder, executor)
     assert len(seen) == 1 and Path(seen[0][0]).parent == scratch and seen[0][1]
