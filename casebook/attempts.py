@@ -875,6 +875,8 @@ def _json_problem(text: str) -> str | None:
     try:
         json.loads(text)
     except json.JSONDecodeError as e:
+        if e.msg == "Extra data":  # a whole JSON value, then more
+            return M_("not valid JSON: more text after the record, from column {column} on", column=e.colno)
         if text.startswith("{") and not text.endswith("}"):
             return M_("not valid JSON: the record is cut off after {n} characters", n=len(text))
         return M_("not valid JSON ({reason} at column {column})", reason=e.msg, column=e.colno)

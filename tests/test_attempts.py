@@ -352,19 +352,31 @@ def test_missing_fields_are_listed_in_order():
 
 
 def test_bad_lines_and_rows_are_problems_with_their_numbers(tmp_path):
-    """Bad JSON, a cut-off line, a huge number and half a character are problems of their lines; blank lines are
-    skipped; the good lines around them read."""
+    """Bad JSON, a cut-off line, text after a whole record, a huge number and half a character are problems of their
+    lines; blank lines are skipped; the good lines around them read."""
     good = json.dumps(attempt_json(1))
-    lines = [good, "   ", '{"a": 1} {"b": 2}', good[:50], '{"n": ' + "9" * 5000 + "}", '{"alias": "\\ud800"}', good]
+    lines = [
+        good,
+        "   ",
+        '{"a": 1} {"b": 2}',
+        good[:50],
+        '{"n": ' + "9" * 5000 + "}",
+        '{"alias": "\\ud800"}',
+        good,
+        good + " and more",  # not cut off: the record is whole, something follows it
+        good + json.dumps(attempt_json(2)),  # two hand-ins joined without a line break
+    ]
     write_jsonl(tmp_path / "mixed.jsonl", lines)
     found = [(n, r is not None, p) for n, r, p in read_all(tmp_path / "mixed.jsonl")]
     assert found == [
         (1, True, None),
-        (3, False, "not valid JSON (Extra data at column 10)"),
+        (3, False, "not valid JSON: more text after the record, from column 10 on"),
         (4, False, "not valid JSON: the record is cut off after 50 characters"),
         (5, False, "not valid JSON (a number is too long: more than 4,300 digits)"),
         (6, False, "holds half a character (a lone \\ud800-\\udfff escape): not valid UTF-8 text"),
         (7, True, None),
+        (8, False, f"not valid JSON: more text after the record, from column {len(good) + 2} on"),
+        (9, False, f"not valid JSON: more text after the record, from column {len(good) + 1} on"),
     ]
 
 
